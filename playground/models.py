@@ -1,0 +1,81 @@
+"""A Run is one execution of a scenario; its Frames are stored as they are produced.
+
+The database is the source of truth for a run: the channel layer only carries
+what is new, so a late or reconnecting viewer reads everything from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Run(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    scenario = models.SlugField(_("scenario"), max_length=80, db_index=True)
+    params = models.JSONField(_("parameters"), default=dict)
+    seed = models.PositiveIntegerField(_("seed"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    progress = models.FloatField(_("progress"), default=0.0)
+    last_seq = models.IntegerField(default=-1)  # the highest stored frame seq
+    result = models.JSONField(_("result"), null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("run")
+        verbose_name_plural = _("runs")
+
+    def __str__(self) -> str:
+        return f"{self.scenario} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("playground:run", kwargs={"run_id": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    def queue_position(self) -> int | None:
+        """1 for the next run a worker will take; None unless queued."""
+        if self.status != self.Status.QUEUED:
+            return None
+        return Run.objects.filter(status=self.Status.QUEUED, created_at__lte=self.created_at, pk__lte=self.pk).count()
+
+    def status_message(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "progress": self.progress,
+            "error": self.error,
+            "queue_position": self.queue_position(),
+            "last_seq": self.last_seq,
+        }
+
+
+class Frame(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="frames")
+    seq = models.PositiveIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["run", "seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="frame_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.seq}"

@@ -1,0 +1,33 @@
+"""JSON shapes of runs, shared by the API and the WebSocket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from .models import Run
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "scenario": run.scenario,
+        "params": run.params,
+        "seed": run.seed,
+        "status": run.status,
+        "progress": run.progress,
+        "error": run.error,
+        "queue_position": run.queue_position(),
+        "last_seq": run.last_seq,
+        "result": run.result,
+        "created_at": run.created_at.isoformat(),
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "urls": {
+            "self": reverse("api:run", kwargs={"run_id": run.pk}),
+            "frames": reverse("api:run-frames", kwargs={"run_id": run.pk}),
+            "websocket": f"/ws/runs/{run.pk}/",
+            "page": run.get_absolute_url(),
+        },
+    }

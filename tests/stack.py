@@ -1,0 +1,135 @@
+"""Start the real processes the way `make run` does: Redis, the ASGI web server, a Celery worker.
+
+Used by the real-worker integration tests and the browser tests. It uses the
+DATABASE_URL and REDIS_URL of the environment when they are set (as CI does),
+and otherwise a fresh SQLite file and an embedded Redis in a temporary var/.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from config.settings import embedded_redis_socket
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Stack:
+    var_dir: Path
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check, capture_output=True, text=True
+        )
+
+    def spawn(self, name: str, argv: list[str]) -> None:
+        log = open(self.var_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        self.processes[name] = subprocess.Popen(
+            argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def start_redis(self) -> None:
+        if os.environ.get("REDIS_URL"):
+            return
+        socket_path = embedded_redis_socket(self.var_dir)
+        self.spawn("redis", [sys.executable, "manage.py", "redis_local"])
+        wait_for(lambda: socket_path.exists(), "the embedded Redis socket", self)
+
+    def start_web(self) -> None:
+        self.spawn(
+            "web",
+            [
+                str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+                "--no-access-log", "--ws", "websockets-sansio", "--lifespan", "off",
+            ],
+        )  # fmt: skip
+
+    def start_worker(self) -> None:
+        self.spawn(
+            "worker",
+            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2",
+             "--without-gossip", "--without-mingle"],
+        )  # fmt: skip
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+    def stop_all(self) -> None:
+        for name in ("web", "worker", "redis"):
+            self.stop(name)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name} ---\n{p.read_text()[-4000:]}" for p in sorted(self.var_dir.glob("*.log")))
+
+    def get(self, path: str, timeout: float = 5) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=timeout) as response:  # noqa: S310 - loopback
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        wait_for(lambda: _safe_status(self, "/readyz") == 200, "/readyz to answer 200", self, timeout)
+
+
+def _safe_status(stack: Stack, path: str) -> int | None:
+    try:
+        return stack.get(path, timeout=3)[0]
+    except OSError:
+        return None
+
+
+def wait_for(condition, what: str, stack: Stack, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"timed out waiting for {what}\n{stack.logs()}")
+
+
+def start_stack(var_dir: Path) -> Stack:
+    env = {**os.environ, "VAR_DIR": str(var_dir), "DEBUG": "True", "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    stack = Stack(var_dir=var_dir, env=env)
+    stack.manage("setup_local", "--no-admin")
+    try:
+        stack.start_redis()
+        stack.start_web()
+        stack.start_worker()
+        stack.wait_ready()
+    except BaseException:
+        stack.stop_all()
+        raise
+    return stack

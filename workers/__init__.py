@@ -1,0 +1,1 @@
+"""What runs in the background: the Celery task and the simulations it drives."""
