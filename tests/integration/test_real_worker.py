@@ -1,0 +1,98 @@
+"""The whole pipe with real processes: web server, Celery worker and Redis, as `make run` starts them."""
+
+import asyncio
+import json
+import time
+
+import pytest
+import websockets
+
+pytestmark = pytest.mark.stack
+
+
+def post_json(stack, path: str, body: dict) -> tuple[int, dict]:
+    import urllib.request
+
+    request = urllib.request.Request(
+        stack.base_url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def wait_finished(stack, run_id: int, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = json.loads(stack.get(f"/api/runs/{run_id}")[1])
+        if run["status"] in ("succeeded", "failed", "cancelled"):
+            return run
+        time.sleep(0.1)
+    raise TimeoutError(f"run {run_id} did not finish\n{stack.logs()}")
+
+
+def test_readyz_sees_the_database_redis_and_a_live_worker(stack):
+    status, body = stack.get("/readyz")
+    assert status == 200
+    checks = json.loads(body)["checks"]
+    assert checks["worker"]["ok"] and checks["redis"]["ok"] and checks["database"]["ok"]
+
+
+def test_a_run_executes_on_the_worker_and_stores_every_frame(stack):
+    status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 8, "delay_ms": 0}})
+    assert status == 201
+    run = wait_finished(stack, created["id"])
+    assert run["status"] == "succeeded"
+    assert run["result"]["total"] == 36
+    frames = json.loads(stack.get(f"/api/runs/{created['id']}/frames")[1])["frames"]
+    assert [f["seq"] for f in frames] == list(range(8))
+
+
+async def follow(url: str, after: int = -1, limit: float = 30) -> list[dict]:
+    """Every message of a run's socket until `done` (or a failure status)."""
+    messages = []
+    async with websockets.connect(f"{url}?after={after}", origin="http://127.0.0.1") as socket:
+        async with asyncio.timeout(limit):
+            async for raw in socket:
+                message = json.loads(raw)
+                messages.append(message)
+                if message["type"] == "done" or message.get("status") in ("failed", "cancelled"):
+                    return messages
+    return messages
+
+
+def test_a_live_viewer_gets_a_snapshot_then_frames_then_done_with_no_gap(stack):
+    status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 20, "delay_ms": 50}})
+    assert status == 201
+    ws_url = stack.base_url.replace("http://", "ws://") + created["urls"]["websocket"]
+    messages = asyncio.run(follow(ws_url))
+    assert messages[0]["type"] == "snapshot"
+    seqs = [f["seq"] for f in messages[0]["frames"]] + [m["frame"]["seq"] for m in messages if m["type"] == "frame"]
+    assert seqs == list(range(20))
+    assert any(m["type"] == "frame" for m in messages), "frames should arrive live, not only in the snapshot"
+    assert messages[-1] == {"type": "done", "result": {"count": 20, "total": 210, "seed": created["seed"]}}
+
+
+def test_a_viewer_who_reconnects_after_a_seq_resumes_from_there(stack):
+    status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 10, "delay_ms": 0}})
+    wait_finished(stack, created["id"])
+    ws_url = stack.base_url.replace("http://", "ws://") + created["urls"]["websocket"]
+    messages = asyncio.run(follow(ws_url, after=6))
+    assert [f["seq"] for f in messages[0]["frames"]] == [7, 8, 9]
+    assert messages[-1]["type"] == "done"
+
+
+def test_cancel_stops_a_running_run_within_a_second(stack):
+    status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 200, "delay_ms": 100}})
+    deadline = time.monotonic() + 20
+    while json.loads(stack.get(f"/api/runs/{created['id']}")[1])["last_seq"] < 2:
+        assert time.monotonic() < deadline, stack.logs()
+        time.sleep(0.1)
+    asked = time.monotonic()
+    post_json(stack, f"/api/runs/{created['id']}/cancel", {})
+    run = wait_finished(stack, created["id"], timeout=5)
+    assert run["status"] == "cancelled"
+    assert time.monotonic() - asked < 1.5
+    assert 2 <= run["last_seq"] < 199
