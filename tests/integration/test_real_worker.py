@@ -3,6 +3,7 @@
 import asyncio
 import json
 import time
+import urllib.request
 
 import pytest
 import websockets
@@ -11,9 +12,7 @@ pytestmark = pytest.mark.stack
 
 
 def post_json(stack, path: str, body: dict) -> tuple[int, dict]:
-    import urllib.request
-
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - loopback
         stack.base_url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
     try:
