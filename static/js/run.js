@@ -79,7 +79,11 @@
       detailEl.textContent = "";
     }
     if (status === "succeeded") progressEl.value = 1;
-    if (finished.has(status) && cancelForm) cancelForm.hidden = true;
+    if (finished.has(status)) {
+      if (cancelForm) cancelForm.hidden = true;
+      connectionEl.textContent = "";  // nothing more will stream
+      connectionEl.dataset.state = "";
+    }
   }
 
   function showResult(result) {

@@ -1,12 +1,11 @@
 """The whole pipe with real processes: web server, Celery worker and Redis, as `make run` starts them."""
 
-import asyncio
 import json
 import time
 import urllib.request
 
 import pytest
-import websockets
+from websockets.sync.client import connect
 
 pytestmark = pytest.mark.stack
 
@@ -49,24 +48,23 @@ def test_a_run_executes_on_the_worker_and_stores_every_frame(stack):
     assert [f["seq"] for f in frames] == list(range(8))
 
 
-async def follow(url: str, after: int = -1, limit: float = 30) -> list[dict]:
+def follow(url: str, after: int = -1, limit: float = 30) -> list[dict]:
     """Every message of a run's socket until `done` (or a failure status)."""
     messages = []
-    async with websockets.connect(f"{url}?after={after}", origin="http://127.0.0.1") as socket:
-        async with asyncio.timeout(limit):
-            async for raw in socket:
-                message = json.loads(raw)
-                messages.append(message)
-                if message["type"] == "done" or message.get("status") in ("failed", "cancelled"):
-                    return messages
-    return messages
+    deadline = time.monotonic() + limit
+    with connect(f"{url}?after={after}", origin="http://127.0.0.1") as socket:
+        while True:
+            message = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))
+            messages.append(message)
+            if message["type"] == "done" or message.get("status") in ("failed", "cancelled"):
+                return messages
 
 
 def test_a_live_viewer_gets_a_snapshot_then_frames_then_done_with_no_gap(stack):
     status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 20, "delay_ms": 50}})
     assert status == 201
     ws_url = stack.base_url.replace("http://", "ws://") + created["urls"]["websocket"]
-    messages = asyncio.run(follow(ws_url))
+    messages = follow(ws_url)
     assert messages[0]["type"] == "snapshot"
     seqs = [f["seq"] for f in messages[0]["frames"]] + [m["frame"]["seq"] for m in messages if m["type"] == "frame"]
     assert seqs == list(range(20))
@@ -78,7 +76,7 @@ def test_a_viewer_who_reconnects_after_a_seq_resumes_from_there(stack):
     status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 10, "delay_ms": 0}})
     wait_finished(stack, created["id"])
     ws_url = stack.base_url.replace("http://", "ws://") + created["urls"]["websocket"]
-    messages = asyncio.run(follow(ws_url, after=6))
+    messages = follow(ws_url, after=6)
     assert [f["seq"] for f in messages[0]["frames"]] == [7, 8, 9]
     assert messages[-1]["type"] == "done"
 
