@@ -30,7 +30,7 @@ browser-deps:
 	@./tests/browser/install-chromium.sh
 
 test: install browser-deps
-	$(BIN)/python manage.py compile_translations --verbosity 0
+	$(BIN)/python manage.py setup_local --no-admin
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -196,3 +196,4 @@ LOGGING = {
 
 # Playground limits.
 RUN_FRAME_BATCH_SECONDS = 0.25  # how long frames wait before being written together
+RUN_LOST_AFTER_SECONDS = int(os.environ.get("RUN_LOST_AFTER_SECONDS", "60"))  # a silent worker is presumed dead

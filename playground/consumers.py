@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from workers.progress import group_name
 
+from . import runs
 from .models import Frame, Run
 from .serializers import run_summary
 
@@ -34,6 +35,7 @@ def load_snapshot(run_id: int, after: int) -> dict[str, Any] | None:
     run = Run.objects.filter(pk=run_id).first()
     if run is None:
         return None
+    runs.do_fail_if_lost(run)
     frames = list(Frame.objects.filter(run=run, seq__gt=after).order_by("seq").values_list("data", flat=True))
     return {"type": "snapshot", "run": run_summary(run), "frames": frames}
 

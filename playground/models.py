@@ -36,6 +36,9 @@ class Run(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Touched by the worker whenever it stores frames; a running run whose
+    # heartbeat is old has lost its worker (see runs.do_fail_if_lost).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

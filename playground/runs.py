@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -20,6 +22,7 @@ class BrokerUnavailable(RuntimeError):
     """The task could not be handed to the broker; the run was marked failed."""
 
 
+WORKER_LOST_MESSAGE = "The worker running this simulation stopped responding."
 BROKER_DOWN_MESSAGE = "The task queue (broker) is unreachable; the run could not be started."
 
 
@@ -44,7 +47,8 @@ def do_create_run(scenario: str, params: dict[str, Any], seed: int) -> Run:
 def do_start(run: Run) -> None:
     run.status = Run.Status.RUNNING
     run.started_at = run.started_at or timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "started_at", "heartbeat_at"])
     broadcast_status(run)
 
 
@@ -85,3 +89,18 @@ def do_request_cancel(run: Run) -> None:
 
 def cancel_requested(run: Run) -> bool:
     return Run.objects.filter(pk=run.pk, cancel_requested=True).exists()
+
+
+def do_fail_if_lost(run: Run) -> bool:
+    """Mark a running run failed when its worker has gone quiet for too long.
+
+    Workers store frames several times a second, so a heartbeat older than
+    RUN_LOST_AFTER_SECONDS means the worker died; the run must not stay
+    "running" forever. Returns True when the run was marked failed.
+    """
+    if run.status != Run.Status.RUNNING or run.heartbeat_at is None:
+        return False
+    if timezone.now() - run.heartbeat_at < timedelta(seconds=settings.RUN_LOST_AFTER_SECONDS):
+        return False
+    do_fail(run, WORKER_LOST_MESSAGE)
+    return True

@@ -72,6 +72,7 @@ def _scenario_context(spec: Scenario, form) -> dict:
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(Run, pk=run_id)
+    runs.do_fail_if_lost(run)
     spec = _scenario_or_404(run.scenario)
     language = get_language()
     page_config = {

@@ -8,6 +8,14 @@ from config.celery import app as celery_app
 from tests.stack import Stack, start_stack
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Tests read the interface in both languages: compile the catalogs as `make run` does."""
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Stack:
     """Redis, the ASGI web server and a Celery worker, started as `make run` starts them."""

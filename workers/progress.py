@@ -13,6 +13,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import timezone
 
 from playground.models import Frame, Run
 
@@ -64,5 +65,6 @@ class FramePublisher:
         Frame.objects.bulk_create([Frame(run=self.run, seq=f["seq"], data=f) for f in frames])
         self.run.last_seq = frames[-1]["seq"]
         self.run.progress = frames[-1]["progress"]
-        self.run.save(update_fields=["last_seq", "progress"])
+        self.run.heartbeat_at = timezone.now()
+        self.run.save(update_fields=["last_seq", "progress", "heartbeat_at"])
         broadcast(self.run.pk, {"type": "run.frames", "frames": frames})

@@ -77,3 +77,16 @@ def test_cancel_stops_a_queued_run(client):
 
 def test_unknown_run_is_a_404(client):
     assert client.get("/api/runs/424242").status_code == 404
+
+
+def test_errors_are_in_the_language_the_client_asks_for(client):
+    response = client.post(
+        "/api/runs",
+        json.dumps({"scenario": "tracer", "params": {"count": 0}}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert response.status_code == 400
+    assert "1 以上" in response.json()["errors"]["count"][0]
+    unknown = client.post("/api/runs", "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja")
+    assert unknown.json()["errors"]["scenario"] == ["そのシナリオは登録されていません。"]

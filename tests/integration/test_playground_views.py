@@ -94,3 +94,19 @@ def test_a_cancel_requested_while_running_stops_the_task_at_its_next_flush(eager
     assert run.status == Run.Status.CANCELLED
     assert 3 <= run.last_seq < 49
     assert Frame.objects.filter(run=run).count() == run.last_seq + 1  # what was produced is kept
+
+
+def test_a_run_whose_worker_went_silent_is_marked_failed_not_left_running(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stale = timezone.now() - timedelta(seconds=settings.RUN_LOST_AFTER_SECONDS + 5)
+    lost = Run.objects.create(scenario="tracer", params={}, seed=1, status=Run.Status.RUNNING, heartbeat_at=stale)
+    alive = Run.objects.create(
+        scenario="tracer", params={}, seed=1, status=Run.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    assert client.get(f"/api/runs/{lost.pk}").json()["status"] == "failed"
+    assert client.get(f"/api/runs/{alive.pk}").json()["status"] == "running"
+    lost.refresh_from_db()
+    assert "stopped responding" in lost.error
