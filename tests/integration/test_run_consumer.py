@@ -1,9 +1,11 @@
 """The run WebSocket: snapshot on connect, live frames after it, resume with ?after=seq."""
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from config.asgi import application
 from playground.models import Frame, Run
@@ -30,6 +32,14 @@ def connect(path: str) -> WebsocketCommunicator:
 @pytest.fixture
 def layer(in_memory_channel_layer):
     return get_channel_layer()
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def close_thread_connections():
+    """The consumer reads the database from asgiref's worker thread; close that
+    thread's connection so the test database can be dropped afterwards."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 async def test_snapshot_holds_every_stored_frame_then_live_frames_follow(layer):
