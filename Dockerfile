@@ -24,4 +24,4 @@ RUN DEBUG=False SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=localhost \
 
 USER atlas
 EXPOSE 8000
-CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--ws", "websockets-sansio", "--lifespan", "off", "--proxy-headers"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]

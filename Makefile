@@ -21,10 +21,13 @@ install: $(STAMP)
 setup: install
 	$(BIN)/python manage.py setup_local
 
-# Starts the embedded Redis too when REDIS_URL is unset; Ctrl-C stops everything.
+# Pages are served over WSGI (gunicorn) and run streams over ASGI (uvicorn) on
+# the next port: bench/pages.py shows why. The embedded Redis starts too when
+# REDIS_URL is unset. Ctrl-C stops everything.
+run: export WEBSOCKET_PORT ?= 8001
 run: setup
 	@echo "Pattern Atlas: http://$${WEB_HOST:-127.0.0.1}:$${WEB_PORT:-8000}/  (Ctrl-C stops it)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start $$( [ -n "$$REDIS_URL" ] && echo web worker )
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start $$( [ -n "$$REDIS_URL" ] && echo web sockets worker )
 
 browser-deps:
 	@./tests/browser/install-chromium.sh

@@ -194,6 +194,11 @@ LOGGING = {
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }
 
+# Run streams: pages are served over WSGI and sockets over ASGI. Where both sit
+# behind one proxy that routes /ws/ to the ASGI server, leave WEBSOCKET_PORT
+# empty; `make run` serves sockets on their own port on the same host.
+WEBSOCKET_PORT = os.environ.get("WEBSOCKET_PORT", "")
+
 # Playground limits.
 RUN_FRAME_BATCH_SECONDS = 0.25  # how long frames wait before being written together
 RUN_LOST_AFTER_SECONDS = int(os.environ.get("RUN_LOST_AFTER_SECONDS", "60"))  # a silent worker is presumed dead

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,6 +79,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     page_config = {
         "runId": run.pk,
         "socketPath": f"/ws/runs/{run.pk}/",
+        "socketPort": settings.WEBSOCKET_PORT,
         "language": language,
         "charts": [chart.as_dict() for chart in spec.charts],
         "statusLabels": {value: str(label) for value, label in Run.Status.choices},

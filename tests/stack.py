@@ -34,11 +34,16 @@ class Stack:
     var_dir: Path
     env: dict[str, str]
     port: int = field(default_factory=free_port)
+    socket_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def socket_url(self) -> str:
+        return f"ws://127.0.0.1:{self.socket_port}"
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -59,11 +64,17 @@ class Stack:
         wait_for(lambda: socket_path.exists(), "the embedded Redis socket", self)
 
     def start_web(self) -> None:
+        """Pages over WSGI (gunicorn), run streams over ASGI (uvicorn), as in the Procfile."""
         self.spawn(
             "web",
+            [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "2", "--threads", "4", "--log-level", "warning"],
+        )  # fmt: skip
+        self.spawn(
+            "sockets",
             [
-                str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
-                "--no-access-log", "--ws", "websockets-sansio", "--lifespan", "off",
+                str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
+                "--port", str(self.socket_port), "--no-access-log", "--ws", "websockets-sansio", "--lifespan", "off",
             ],
         )  # fmt: skip
 
@@ -86,7 +97,7 @@ class Stack:
             process.wait(timeout=5)
 
     def stop_all(self) -> None:
-        for name in ("web", "worker", "redis"):
+        for name in ("web", "sockets", "worker", "redis"):
             self.stop(name)
 
     def logs(self) -> str:
@@ -110,6 +121,11 @@ def _safe_status(stack: Stack, path: str) -> int | None:
         return None
 
 
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def wait_for(condition, what: str, stack: Stack, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -123,12 +139,14 @@ def start_stack(var_dir: Path) -> Stack:
     env = {**os.environ, "VAR_DIR": str(var_dir), "DEBUG": "True", "PYTHONUNBUFFERED": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     stack = Stack(var_dir=var_dir, env=env)
+    env["WEBSOCKET_PORT"] = str(stack.socket_port)
     stack.manage("setup_local", "--no-admin")
     try:
         stack.start_redis()
         stack.start_web()
         stack.start_worker()
         stack.wait_ready()
+        wait_for(lambda: _port_open(stack.socket_port), "the socket server", stack)
     except BaseException:
         stack.stop_all()
         raise

@@ -104,7 +104,9 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + config.socketPath + "?after=" + lastSeq);
+    // Same origin behind a routing proxy; otherwise the socket server's own port on this host.
+    const host = config.socketPort ? location.hostname + ":" + config.socketPort : location.host;
+    socket = new WebSocket(scheme + host + config.socketPath + "?after=" + lastSeq);
     socket.onopen = () => {
       retryDelay = 500;
       connectionEl.textContent = config.text.connected;

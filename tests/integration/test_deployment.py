@@ -57,7 +57,7 @@ def dockerfile_cmd() -> list[str]:
 def assert_command_exists(argv: list[str]) -> None:
     if argv[:2] == ["python", "manage.py"]:
         assert argv[2] in get_commands(), f"manage.py has no command {argv[2]!r}"
-    elif argv[0] == "uvicorn":
+    elif argv[0] in ("uvicorn", "gunicorn"):
         module, attr = argv[1].split(":")
         assert callable(getattr(importlib.import_module(module), attr))
     elif argv[0] == "celery":
@@ -70,7 +70,7 @@ def assert_command_exists(argv: list[str]) -> None:
 
 def test_every_compose_and_image_command_exists_in_the_project():
     commands = compose_commands()
-    assert {"setup", "web", "worker"} <= set(commands)
+    assert {"setup", "web", "sockets", "worker"} <= set(commands)
     for argv in [*commands.values(), dockerfile_cmd()]:
         assert_command_exists(argv)
 
@@ -78,9 +78,20 @@ def test_every_compose_and_image_command_exists_in_the_project():
 def test_compose_services_share_one_image_and_the_worker_can_scale():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    images = {services[name]["image"] for name in ("setup", "web", "worker")}
+    images = {services[name]["image"] for name in ("setup", "web", "sockets", "worker")}
     assert images == {"pattern-atlas:latest"}
     # A fixed container_name or a host port would stop `--scale worker=N`.
     assert "container_name" not in services["worker"] and "ports" not in services["worker"]
     assert services["web"]["environment"]["DATABASE_URL"].startswith("postgres://")
     assert services["worker"]["environment"]["REDIS_URL"].startswith("redis://")
+
+
+def test_the_proxy_routes_sockets_and_pages_to_the_services_that_exist():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    mount = next(v for v in compose["services"]["proxy"]["volumes"] if "nginx.conf" in v)
+    config = (ROOT / mount.split(":")[0]).read_text()
+    assert "server web:8000;" in config and "server sockets:8001;" in config
+    assert "location /ws/" in config and "proxy_set_header Upgrade $http_upgrade;" in config
+    # The services listen where the proxy sends them.
+    assert "0.0.0.0:8000" in compose["services"]["web"]["command"]
+    assert "8001" in compose["services"]["sockets"]["command"]

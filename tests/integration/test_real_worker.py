@@ -63,7 +63,7 @@ def follow(url: str, after: int = -1, limit: float = 30) -> list[dict]:
 def test_a_live_viewer_gets_a_snapshot_then_frames_then_done_with_no_gap(stack):
     status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 20, "delay_ms": 50}})
     assert status == 201
-    ws_url = stack.base_url.replace("http://", "ws://") + created["urls"]["websocket"]
+    ws_url = stack.socket_url + created["urls"]["websocket"]
     messages = follow(ws_url)
     assert messages[0]["type"] == "snapshot"
     seqs = [f["seq"] for f in messages[0]["frames"]] + [m["frame"]["seq"] for m in messages if m["type"] == "frame"]
@@ -75,7 +75,7 @@ def test_a_live_viewer_gets_a_snapshot_then_frames_then_done_with_no_gap(stack):
 def test_a_viewer_who_reconnects_after_a_seq_resumes_from_there(stack):
     status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 10, "delay_ms": 0}})
     wait_finished(stack, created["id"])
-    ws_url = stack.base_url.replace("http://", "ws://") + created["urls"]["websocket"]
+    ws_url = stack.socket_url + created["urls"]["websocket"]
     messages = follow(ws_url, after=6)
     assert [f["seq"] for f in messages[0]["frames"]] == [7, 8, 9]
     assert messages[-1]["type"] == "done"
