@@ -1,19 +1,19 @@
-"""Admin for pattern pages: both languages of each field side by side in tabs."""
+"""Admin for pattern pages: each translated field once per language ([en], [ja])."""
 
 from django.contrib import admin
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import Category, Pattern
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedTranslationAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ("name", "slug", "order")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Pattern)
-class PatternAdmin(TabbedTranslationAdmin):
+class PatternAdmin(TranslationAdmin):
     list_display = ("title", "slug", "category", "updated_at")
     list_filter = ("category",)
     search_fields = ("slug", "title_en", "title_ja", "summary_en", "summary_ja")
