@@ -8,6 +8,7 @@ and otherwise a fresh SQLite file and an embedded Redis in a temporary var/.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,6 +17,9 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
 
 from config.settings import embedded_redis_socket
 
@@ -36,6 +40,7 @@ class Stack:
     port: int = field(default_factory=free_port)
     socket_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    scratch_database: ScratchDatabase | None = None
 
     @property
     def base_url(self) -> str:
@@ -45,10 +50,13 @@ class Stack:
     def socket_url(self) -> str:
         return f"ws://127.0.0.1:{self.socket_port}"
 
-    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check, capture_output=True, text=True
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
         )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done
 
     def spawn(self, name: str, argv: list[str]) -> None:
         log = open(self.var_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
@@ -99,6 +107,9 @@ class Stack:
     def stop_all(self) -> None:
         for name in ("web", "sockets", "worker", "redis"):
             self.stop(name)
+        if self.scratch_database is not None:
+            self.scratch_database.drop()
+            self.scratch_database = None
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name} ---\n{p.read_text()[-4000:]}" for p in sorted(self.var_dir.glob("*.log")))
@@ -135,13 +146,37 @@ def wait_for(condition, what: str, stack: Stack, timeout: float = 30) -> None:
     raise TimeoutError(f"timed out waiting for {what}\n{stack.logs()}")
 
 
+class ScratchDatabase:
+    """A fresh PostgreSQL database beside the one DATABASE_URL names, dropped afterwards,
+    so the processes never see what earlier runs left in the shared one."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.admin_url = url
+        self.name = f"{parts.path.lstrip('/') or 'postgres'}_stack_{secrets.token_hex(4)}"
+        self.url = urlunsplit(parts._replace(path="/" + self.name))
+
+    def create(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
 def start_stack(var_dir: Path) -> Stack:
     env = {**os.environ, "VAR_DIR": str(var_dir), "DEBUG": "True", "PYTHONUNBUFFERED": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    stack = Stack(var_dir=var_dir, env=env)
+    scratch = None
+    if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        scratch = ScratchDatabase(env["DATABASE_URL"])
+        scratch.create()
+        env["DATABASE_URL"] = scratch.url
+    stack = Stack(var_dir=var_dir, env=env, scratch_database=scratch)
     env["WEBSOCKET_PORT"] = str(stack.socket_port)
-    stack.manage("setup_local", "--no-admin")
     try:
+        stack.manage("setup_local", "--no-admin")
         stack.start_redis()
         stack.start_web()
         stack.start_worker()
