@@ -2,7 +2,8 @@
 
 Layout:
     catalog/content/categories.yaml
-    catalog/content/patterns/<slug>/meta.yaml   category, order, related
+    catalog/content/tags.yaml
+    catalog/content/patterns/<slug>/meta.yaml   category, order, related, tags
     catalog/content/patterns/<slug>/en.md       front matter (title, summary) + Markdown body
     catalog/content/patterns/<slug>/ja.md       the same in Japanese
 
@@ -20,7 +21,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from .models import Category, Pattern
+from .models import Category, Pattern, Tag
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -36,6 +37,7 @@ class PatternSource:
     category: str
     order: int
     related: list[str]
+    tags: list[str]
     fields: dict[str, str]  # e.g. {"title_en": …, "body_ja": …}
 
 
@@ -49,6 +51,10 @@ class LoadReport:
 
 def read_categories(content_dir: Path = CONTENT_DIR) -> list[dict]:
     return yaml.safe_load((content_dir / "categories.yaml").read_text(encoding="utf-8")) or []
+
+
+def read_tags(content_dir: Path = CONTENT_DIR) -> dict[str, dict[str, str]]:
+    return yaml.safe_load((content_dir / "tags.yaml").read_text(encoding="utf-8")) or {}
 
 
 def read_pattern(directory: Path) -> PatternSource:
@@ -75,6 +81,7 @@ def read_pattern(directory: Path) -> PatternSource:
         category=meta["category"],
         order=int(meta.get("order", 0)),
         related=list(meta.get("related", [])),
+        tags=list(meta.get("tags", [])),
         fields=fields,
     )
 
@@ -97,6 +104,14 @@ def load(content_dir: Path = CONTENT_DIR, force: bool = False) -> LoadReport:
             Category.objects.filter(pk=category.pk).update(**defaults)
         categories[category.slug] = category
 
+    tags = {}
+    for slug, names in read_tags(content_dir).items():
+        defaults = {f"name_{code}": names[code] for code in LANGUAGE_CODES}
+        tag, created = Tag.objects.get_or_create(slug=slug, defaults=defaults)
+        if force and not created:
+            Tag.objects.filter(pk=tag.pk).update(**defaults)
+        tags[slug] = tag
+
     sources = read_patterns(content_dir)
     known_slugs = {s.slug for s in sources} | set(Pattern.objects.values_list("slug", flat=True))
     touched: list[tuple[Pattern, PatternSource]] = []
@@ -106,6 +121,9 @@ def load(content_dir: Path = CONTENT_DIR, force: bool = False) -> LoadReport:
         missing = [slug for slug in source.related if slug not in known_slugs]
         if missing:
             raise ContentError(f"{source.slug}: related patterns not found: {', '.join(missing)}")
+        unknown_tags = [slug for slug in source.tags if slug not in tags]
+        if unknown_tags:
+            raise ContentError(f"{source.slug}: tags not in tags.yaml: {', '.join(unknown_tags)}")
         pattern = Pattern.objects.filter(slug=source.slug).first()
         if pattern is None:
             pattern = Pattern(slug=source.slug)
@@ -133,4 +151,7 @@ def load(content_dir: Path = CONTENT_DIR, force: bool = False) -> LoadReport:
         wanted = set(Pattern.objects.filter(slug__in=source.related).values_list("pk", flat=True))
         if set(pattern.related.values_list("pk", flat=True)) != wanted:
             pattern.related.set(wanted)
+        wanted_tags = {tags[slug].pk for slug in source.tags}
+        if set(pattern.tags.values_list("pk", flat=True)) != wanted_tags:
+            pattern.tags.set(wanted_tags)
     return report

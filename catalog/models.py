@@ -28,6 +28,25 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:tag", kwargs={"slug": self.slug})
+
 
 class Pattern(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
@@ -38,7 +57,10 @@ class Pattern(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     body = models.TextField(_("body (Markdown)"), blank=True)
-    related = models.ManyToManyField("self", symmetrical=False, blank=True, verbose_name=_("related patterns"))
+    related = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="related_from", verbose_name=_("related patterns")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="patterns", verbose_name=_("tags"))
     # Fingerprint of the fields as last loaded from catalog/content/: when the
     # stored fields no longer match it, an editor changed the page.
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -66,4 +88,4 @@ class Pattern(models.Model):
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
     def is_translated(self, language: str) -> bool:
-        return all(getattr(self, f"{name}_{language}") for name in ("title", "summary"))
+        return all(getattr(self, f"{name}_{language}") for name in TRANSLATED_PATTERN_FIELDS)

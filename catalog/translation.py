@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import TRANSLATED_PATTERN_FIELDS, Category, Pattern
+from .models import TRANSLATED_PATTERN_FIELDS, Category, Pattern, Tag
 
 
 @register(Category)
@@ -13,3 +13,8 @@ class CategoryTranslationOptions(TranslationOptions):
 @register(Pattern)
 class PatternTranslationOptions(TranslationOptions):
     fields = TRANSLATED_PATTERN_FIELDS
+
+
+@register(Tag)
+class TagTranslationOptions(TranslationOptions):
+    fields = ("name",)

@@ -22,6 +22,7 @@ def write_pattern(root: Path, slug: str, title_en: str = "Sidecar", related=()) 
 
 @pytest.fixture
 def content(tmp_path) -> Path:
+    (tmp_path / "tags.yaml").write_text("kubernetes: {en: Kubernetes, ja: Kubernetes}\n", encoding="utf-8")
     (tmp_path / "categories.yaml").write_text(
         "- slug: single-node\n  order: 1\n  name: {en: Single-node, ja: 単一ノード}\n", encoding="utf-8"
     )

@@ -55,3 +55,8 @@ def test_language_switcher_keeps_the_reader_on_the_same_page(client, path):
     body = client.get(path).content.decode()
     japanese_path = "/ja/" + path.removeprefix("/en/")
     assert f'href="{japanese_path}" hreflang="ja"' in body
+
+
+def test_the_japanese_catalog_has_no_empty_or_fuzzy_entry():
+    catalog = polib.pofile(str(ROOT / "locale/ja/LC_MESSAGES/django.po"))
+    assert [e.msgid for e in catalog if e.fuzzy or not (e.msgstr or any(e.msgstr_plural.values()))] == []
