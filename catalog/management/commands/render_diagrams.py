@@ -33,12 +33,14 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 RENDER = """
 async ([id, source]) => {
   mermaid.initialize({
-    startOnLoad: false, securityLevel: "strict", theme: "neutral",
+    startOnLoad: false, securityLevel: "strict", theme: "neutral", htmlLabels: false,
     flowchart: { htmlLabels: false }, sequence: { useMaxWidth: true },
     fontFamily: '"Noto Sans CJK JP", "Hiragino Sans", system-ui, sans-serif',
   });
   const { svg } = await mermaid.render(id, source);
-  return svg;
+  // Re-serialise as XML: a standalone .svg file must be well-formed (<br/>, not <br>).
+  const doc = new DOMParser().parseFromString(svg, "text/html");
+  return new XMLSerializer().serializeToString(doc.querySelector("svg"));
 }
 """
 
