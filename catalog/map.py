@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from .models import Category, Pattern
 
-SIZE = 1100
-RADIUS = 330
+SIZE = 1300
+RADIUS = 370
 LABEL_GAP = 12
+LABEL_CHARS = 36  # longer titles are shortened on the map; the full title is the node's tooltip
 # One colour per category, in category order (Okabe–Ito palette plus two; readable for colour-blind readers).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7A5195", "#B8A100", "#444444"]
 
@@ -30,7 +31,9 @@ class Node:
     label_x: float
     label_y: float
     anchor: str
+    rotate: float  # labels run along the radius, so neighbours on a crowded ring never overlap
     colour: str
+    label: str
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Edge:
     source: str
     target: str
     path: str
+    source_title: str
+    target_title: str
 
 
 @dataclass
@@ -58,6 +63,8 @@ def pattern_map(language: str) -> PatternMap:
     for index, pattern in enumerate(patterns):  # already ordered by category, then order
         angle = 2 * math.pi * index / count - math.pi / 2
         cos, sin = math.cos(angle), math.sin(angle)
+        degrees = math.degrees(angle)
+        title = pattern.title
         nodes[pattern.slug] = Node(
             slug=pattern.slug,
             title=pattern.title,
@@ -65,9 +72,11 @@ def pattern_map(language: str) -> PatternMap:
             x=round(centre + RADIUS * cos, 1),
             y=round(centre + RADIUS * sin, 1),
             label_x=round(centre + (RADIUS + LABEL_GAP) * cos, 1),
-            label_y=round(centre + (RADIUS + LABEL_GAP) * sin + 4, 1),
+            label_y=round(centre + (RADIUS + LABEL_GAP) * sin, 1),
             anchor="start" if cos >= 0 else "end",
+            rotate=round(degrees if cos >= 0 else degrees + 180, 2),
             colour=colours[pattern.category_id],
+            label=title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rstrip() + "…",
         )
     edges = []
     seen: set[frozenset[str]] = set()
@@ -80,6 +89,6 @@ def pattern_map(language: str) -> PatternMap:
             a, b = nodes[pattern.slug], nodes[other.slug]
             # A curve bent towards the centre keeps the chords apart from the ring.
             path = f"M{a.x},{a.y} Q{centre},{centre} {b.x},{b.y}"
-            edges.append(Edge(source=a.slug, target=b.slug, path=path))
+            edges.append(Edge(a.slug, b.slug, path, a.title, b.title))
     legend = [(c.name, colours[c.pk], c.get_absolute_url()) for c in categories]
     return PatternMap(size=SIZE, nodes=list(nodes.values()), edges=edges, legend=legend)
