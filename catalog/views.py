@@ -25,7 +25,8 @@ MAX_QUERY = 100
 def rendered_body(pattern: Pattern, language: str) -> str:
     """The page body as safe HTML, cached until the page is edited."""
     body = getattr(pattern, f"body_{language}") or pattern.body
-    key = f"pattern-body:{pattern.pk}:{language}:{pattern.updated_at.timestamp()}:{markdown.diagram_filename(body)}"
+    version = f"{markdown.RENDERER_VERSION}:{pattern.updated_at.timestamp()}:{markdown.diagram_filename(body)}"
+    key = f"pattern-body:{pattern.pk}:{language}:{version}"
     html = cache.get(key)
     if html is None:
         html = markdown.render(body)

@@ -67,6 +67,18 @@ def test_each_page_has_every_section_with_content_in_both_languages(source):
         assert source.fields[f"summary_{code}"] and source.fields[f"title_{code}"]
 
 
+def test_related_patterns_section_matches_meta_and_uses_each_pages_title():
+    sources = {source.slug: source for source in read_patterns()}
+    for source in sources.values():
+        for code, heading in (("en", "Related patterns"), ("ja", "関連パターン")):
+            related = sections(source.fields[f"body_{code}"])[heading]
+            links = re.findall(r"^- \[([^\]]+)\]\(\.\./([a-z0-9-]+)/\)", related, re.M)
+            assert [slug for _, slug in links] == source.related, f"{source.slug} ({code})"
+            for text, slug in links:
+                title = sources[slug].fields[f"title_{code}"]
+                assert text == title, f"{source.slug} ({code}) links to {slug} as {text!r}"
+
+
 def test_every_page_renders_and_every_internal_link_resolves(client, catalog):
     for pattern in Pattern.objects.all():
         for code in ("en", "ja"):

@@ -1,5 +1,7 @@
 """Pattern bodies are Markdown rendered to safe HTML."""
 
+import pytest
+
 from catalog.markdown import render
 
 
@@ -15,3 +17,20 @@ def test_raw_html_and_script_urls_never_reach_the_page():
     assert "<script" not in html
     assert 'href="javascript' not in html
     assert "<img" not in html  # shown as text, never as a tag
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("間に**サーキットブレーカー（Circuit Breaker）**を置きます。",
+         "間に<strong>サーキットブレーカー（Circuit Breaker）</strong>を置きます。"),
+        ("**（注）**は", "<strong>（注）</strong>は"),
+        ("これは**重要**です", "これは<strong>重要</strong>です"),
+        ("英語の *強調（emphasis）*です", "英語の <em>強調（emphasis）</em>です"),
+        ("a **b** c", "a <strong>b</strong> c"),  # plain CommonMark is unchanged
+        ("2 * 3 * 4 は 24 です", "2 * 3 * 4 は 24 です"),
+        ("a**(b)**c", "a**(b)**c"),
+    ],
+)  # fmt: skip
+def test_emphasis_closes_beside_japanese_punctuation(source, html):
+    assert render(source).strip() == f"<p>{html}</p>"
