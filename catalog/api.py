@@ -26,8 +26,10 @@ def patterns(request: HttpRequest) -> JsonResponse:
     for scenario in all_scenarios():
         if scenario.pattern:
             scenarios_by_pattern.setdefault(scenario.pattern, []).append(scenario.slug)
+    chosen = dict(Pattern.objects.exclude(scenario="").values_list("slug", "scenario"))
+    scenarios_by_pattern.update({slug: [scenario] for slug, scenario in chosen.items()})
     items = []
-    for pattern in Pattern.objects.select_related("category").prefetch_related("tags", "related"):
+    for pattern in Pattern.objects.published().select_related("category").prefetch_related("tags", "related"):
         items.append(
             {
                 "slug": pattern.slug,
@@ -38,7 +40,7 @@ def patterns(request: HttpRequest) -> JsonResponse:
                     "name": {code: getattr(pattern.category, f"name_{code}") for code in LANGUAGES},
                 },
                 "tags": [tag.slug for tag in pattern.tags.all()],
-                "related": [other.slug for other in pattern.related.all()],
+                "related": [other.slug for other in pattern.related.all() if other.is_published],
                 "urls": page_urls(pattern.slug),
                 "updated_at": pattern.updated_at.isoformat(),
                 "scenarios": scenarios_by_pattern.get(pattern.slug, []),

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
+import reversion
 import yaml
 from django.conf import settings
 from django.db import transaction
+from reversion.models import Version
 
-from .models import Category, Pattern, Tag
+from .models import Category, Pattern, SlugRedirect, Tag
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -90,8 +92,18 @@ def read_patterns(content_dir: Path = CONTENT_DIR) -> list[PatternSource]:
     return [read_pattern(d) for d in sorted((content_dir / "patterns").iterdir()) if d.is_dir()]
 
 
+LOAD_COMMENT = "Loaded from catalog/content/"
+
+
 @transaction.atomic
 def load(content_dir: Path = CONTENT_DIR, force: bool = False) -> LoadReport:
+    """Create or update the shipped pages; every page it saves gets a revision, so editors can return to it."""
+    with reversion.create_revision():
+        reversion.set_comment(LOAD_COMMENT)
+        return _load(content_dir, force)
+
+
+def _load(content_dir: Path, force: bool) -> LoadReport:
     report = LoadReport()
     categories = {}
     for entry in read_categories(content_dir):
@@ -113,7 +125,8 @@ def load(content_dir: Path = CONTENT_DIR, force: bool = False) -> LoadReport:
         tags[slug] = tag
 
     sources = read_patterns(content_dir)
-    known_slugs = {s.slug for s in sources} | set(Pattern.objects.values_list("slug", flat=True))
+    renamed = dict(SlugRedirect.objects.values_list("old_slug", "pattern__slug"))  # pages an editor renamed
+    known_slugs = {s.slug for s in sources} | set(Pattern.objects.values_list("slug", flat=True)) | set(renamed)
     touched: list[tuple[Pattern, PatternSource]] = []
     for source in sources:
         if source.category not in categories:
@@ -125,6 +138,9 @@ def load(content_dir: Path = CONTENT_DIR, force: bool = False) -> LoadReport:
         if unknown_tags:
             raise ContentError(f"{source.slug}: tags not in tags.yaml: {', '.join(unknown_tags)}")
         pattern = Pattern.objects.filter(slug=source.slug).first()
+        if pattern is None and source.slug in renamed:
+            report.kept.append(source.slug)  # renamed in the admin: the editor's page stays as it is
+            continue
         if pattern is None:
             pattern = Pattern(slug=source.slug)
             report.created.append(source.slug)
@@ -148,10 +164,13 @@ def load(content_dir: Path = CONTENT_DIR, force: bool = False) -> LoadReport:
         touched.append((pattern, source))
 
     for pattern, source in touched:
-        wanted = set(Pattern.objects.filter(slug__in=source.related).values_list("pk", flat=True))
+        slugs = [renamed.get(slug, slug) for slug in source.related]
+        wanted = set(Pattern.objects.filter(slug__in=slugs).values_list("pk", flat=True))
         if set(pattern.related.values_list("pk", flat=True)) != wanted:
             pattern.related.set(wanted)
         wanted_tags = {tags[slug].pk for slug in source.tags}
         if set(pattern.tags.values_list("pk", flat=True)) != wanted_tags:
             pattern.tags.set(wanted_tags)
+        if not Version.objects.get_for_object(pattern).exists():
+            reversion.add_to_revision(pattern)  # the shipped text is the first revision editors can return to
     return report

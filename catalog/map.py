@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from .models import Category, Pattern
@@ -53,10 +54,10 @@ class PatternMap:
     legend: list[tuple[str, str, str]]  # (name, colour, url)
 
 
-def pattern_map(language: str) -> PatternMap:
+def pattern_map(patterns: QuerySet[Pattern]) -> PatternMap:
     categories = list(Category.objects.all())
     colours = {c.pk: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
-    patterns = list(Pattern.objects.select_related("category").prefetch_related("related"))
+    patterns = list(patterns.select_related("category").prefetch_related("related"))
     centre = SIZE / 2
     nodes: dict[str, Node] = {}
     count = max(len(patterns), 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.cache import cache
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -16,10 +16,18 @@ from workers.sim.scenarios import all_scenarios
 
 from . import markdown
 from .map import pattern_map
-from .models import Category, Pattern, Tag
+from .models import Category, Pattern, SlugRedirect, Tag
 
 SEARCH_FIELDS = ("title", "summary", "body")
 MAX_QUERY = 100
+
+
+def demo_scenarios(pattern: Pattern) -> list:
+    """The scenario an editor chose for the page, else those made for its pattern."""
+    scenarios = all_scenarios()
+    if pattern.scenario:
+        return [s for s in scenarios if s.slug == pattern.scenario]
+    return [s for s in scenarios if s.pattern == pattern.slug]
 
 
 def rendered_body(pattern: Pattern, language: str) -> str:
@@ -36,21 +44,21 @@ def rendered_body(pattern: Pattern, language: str) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    categories = Category.objects.prefetch_related("patterns")
+    categories = Category.objects.prefetch_related(Prefetch("patterns", Pattern.objects.visible_to(request.user)))
     return render(request, "catalog/home.html", {"categories": categories, "tags": Tag.objects.all()})
 
 
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Category, slug=slug)
-    patterns = found.patterns.prefetch_related("tags")
+    patterns = found.patterns.visible_to(request.user).prefetch_related("tags")
     return render(request, "catalog/category.html", {"category": found, "patterns": patterns})
 
 
 @require_GET
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Tag, slug=slug)
-    patterns = found.patterns.select_related("category")
+    patterns = found.patterns.visible_to(request.user).select_related("category")
     return render(request, "catalog/tag.html", {"tag": found, "patterns": patterns})
 
 
@@ -59,7 +67,7 @@ def normalize_query(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip()[:MAX_QUERY]
 
 
-def search_patterns(query: str) -> list[Pattern]:
+def search_patterns(query: str, patterns: QuerySet[Pattern] | None = None) -> list[Pattern]:
     """Patterns whose title, summary or body contains every word of the query, in either language.
 
     Substring matching needs no word boundaries, so Japanese (written without
@@ -75,7 +83,8 @@ def search_patterns(query: str) -> list[Pattern]:
             for code in ("en", "ja"):
                 any_field |= Q(**{f"{name}_{code}__icontains": word})
         condition &= any_field
-    matches = list(Pattern.objects.filter(condition).select_related("category"))
+    patterns = Pattern.objects.published() if patterns is None else patterns
+    matches = list(patterns.filter(condition).select_related("category"))
     first = words[0].casefold()
 
     def rank(pattern: Pattern) -> tuple[int, str]:
@@ -89,28 +98,37 @@ def search_patterns(query: str) -> list[Pattern]:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = normalize_query(request.GET.get("q", ""))
-    context = {"query": query, "results": search_patterns(query)}
+    context = {"query": query, "results": search_patterns(query, Pattern.objects.visible_to(request.user))}
     template = "catalog/search.html#results" if request.htmx else "catalog/search.html"
     return render(request, template, context)
 
 
 @require_GET
 def map_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/map.html", {"map": pattern_map(get_language())})
+    return render(request, "catalog/map.html", {"map": pattern_map(Pattern.objects.visible_to(request.user))})
 
 
 @require_GET
 def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    pattern = get_object_or_404(
-        Pattern.objects.select_related("category").prefetch_related("related", "related_from", "tags"), slug=slug
+    visible = Pattern.objects.visible_to(request.user)
+    pattern = (
+        visible.select_related("category")
+        .prefetch_related(Prefetch("related", visible), Prefetch("related_from", visible), "tags")
+        .filter(slug=slug)
+        .first()
     )
+    if pattern is None:
+        moved = SlugRedirect.objects.filter(old_slug=slug, pattern__in=visible).select_related("pattern").first()
+        if moved is None:
+            raise Http404
+        return HttpResponsePermanentRedirect(moved.pattern.get_absolute_url())
     language = get_language()
     linked = {p.pk: p for p in [*pattern.related.all(), *pattern.related_from.all()] if p.pk != pattern.pk}
     context = {
         "pattern": pattern,
         "body_html": mark_safe(rendered_body(pattern, language)),  # noqa: S308 - sanitised by nh3
         "untranslated": not pattern.is_translated(language),
-        "scenarios": [s for s in all_scenarios() if s.pattern == pattern.slug],
+        "scenarios": demo_scenarios(pattern),
         "linked": sorted(linked.values(), key=lambda p: p.title),
     }
     return render(request, "catalog/pattern_detail.html", context)

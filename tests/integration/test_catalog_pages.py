@@ -11,6 +11,7 @@ from django.core.management import call_command
 from catalog.content_loader import CONTENT_DIR, read_patterns
 from catalog.markdown import DIAGRAM_DIR, pygments_css
 from catalog.models import Pattern
+from catalog.sections import REQUIRED_SECTIONS, split_sections
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,11 +35,7 @@ logs-metrics-traces log-router sli-slo-sla error-budget percentile-latency synth
 real-user-monitoring
 """.split()  # noqa: SIM905 (a word list reads better as text)
 
-SECTIONS = {
-    "en": ["Problem", "Solution", "When to use", "When not to use", "Trade-offs and pitfalls", "Example",
-           "Related patterns", "Sources"],
-    "ja": ["課題", "解決策", "使うとき", "使わないとき", "トレードオフと落とし穴", "例", "関連パターン", "出典"],
-}  # fmt: skip
+SECTIONS = REQUIRED_SECTIONS
 
 
 @pytest.fixture
@@ -46,9 +43,7 @@ def catalog(db):
     call_command("load_content", verbosity=0)
 
 
-def sections(body: str) -> dict[str, str]:
-    parts = re.split(r"^## (.+)$", body, flags=re.M)
-    return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+sections = split_sections
 
 
 def test_every_promised_pattern_is_shipped():
