@@ -144,6 +144,7 @@ class PatternAdmin(CompareVersionAdmin, TranslationAdmin):
     compare_template = "admin/catalog/pattern/compare.html"
     compare_exclude = TRANSLATED_PATTERN_FIELDS  # the base columns repeat one language; title_en, title_ja… show it all
     object_history_template = "admin/catalog/pattern/object_history.html"
+    change_list_template = "admin/change_list.html"  # pages are not deleted by editors: no "recover deleted" link
     list_display = ("title", "slug", "category", "status", "translation", "updated_at")
     list_filter = ("status", TranslationStatusFilter, "category", "tags")
     list_select_related = ("category",)

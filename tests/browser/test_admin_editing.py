@@ -39,9 +39,10 @@ def test_an_editor_edits_previews_publishes_and_restores_a_japanese_summary(stac
     # Edit the Japanese summary, watch the live preview of the body, and save it as a draft.
     editor_page.locator("#id_summary_ja").fill(NEW_SUMMARY)
     body = editor_page.locator("#id_body_ja")
-    body.press("End")
+    body.press("Control+End")
     body.press_sequentially("\n\n**プレビュー確認**", delay=10)
-    expect(editor_page.locator("#id_body_ja-preview strong").last).to_have_text("プレビュー確認")
+    expect(editor_page.locator("#id_body_ja-preview")).to_contain_text("プレビュー確認")
+    expect(editor_page.locator("#id_body_ja-preview strong", has_text="プレビュー確認")).to_be_visible()
     expect(editor_page.locator("#id_body_en-preview h2").first).to_have_text("Problem")
     editor_page.locator("#id_status").select_option("draft")
     editor_page.get_by_role("button", name="保存して編集を続ける").first.click()
