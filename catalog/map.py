@@ -57,7 +57,7 @@ class PatternMap:
 def pattern_map(patterns: QuerySet[Pattern]) -> PatternMap:
     categories = list(Category.objects.all())
     colours = {c.pk: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
-    patterns = list(patterns.select_related("category").prefetch_related("related"))
+    patterns = list(patterns.without_bodies().select_related("category"))
     centre = SIZE / 2
     nodes: dict[str, Node] = {}
     count = max(len(patterns), 1)
@@ -81,15 +81,15 @@ def pattern_map(patterns: QuerySet[Pattern]) -> PatternMap:
         )
     edges = []
     seen: set[frozenset[str]] = set()
-    for pattern in patterns:
-        for other in pattern.related.all():
-            pair = frozenset((pattern.slug, other.slug))
-            if other.slug not in nodes or pair in seen or len(pair) == 1:
-                continue
-            seen.add(pair)
-            a, b = nodes[pattern.slug], nodes[other.slug]
-            # A curve bent towards the centre keeps the chords apart from the ring.
-            path = f"M{a.x},{a.y} Q{centre},{centre} {b.x},{b.y}"
-            edges.append(Edge(a.slug, b.slug, path, a.title, b.title))
+    links = Pattern.related.through.objects.values_list("from_pattern__slug", "to_pattern__slug")
+    for source, target in links.order_by("from_pattern__category__order", "from_pattern__order", "id"):
+        pair = frozenset((source, target))
+        if source not in nodes or target not in nodes or pair in seen or len(pair) == 1:
+            continue
+        seen.add(pair)
+        a, b = nodes[source], nodes[target]
+        # A curve bent towards the centre keeps the chords apart from the ring.
+        path = f"M{a.x},{a.y} Q{centre},{centre} {b.x},{b.y}"
+        edges.append(Edge(a.slug, b.slug, path, a.title, b.title))
     legend = [(c.name, colours[c.pk], c.get_absolute_url()) for c in categories]
     return PatternMap(size=SIZE, nodes=list(nodes.values()), edges=edges, legend=legend)

@@ -60,6 +60,10 @@ class PatternQuerySet(models.QuerySet):
     def published(self) -> PatternQuerySet:
         return self.filter(status=Pattern.Status.PUBLISHED)
 
+    def without_bodies(self) -> PatternQuerySet:
+        """For lists, links and the map, which never show the (long) bodies."""
+        return self.defer("body", *(f"body_{code}" for code, _name in settings.LANGUAGES), "source_hash")
+
     def visible_to(self, user) -> PatternQuerySet:
         """Readers see published pages; staff also see drafts."""
         return self if user.is_staff else self.published()

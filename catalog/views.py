@@ -44,21 +44,22 @@ def rendered_body(pattern: Pattern, language: str) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    categories = Category.objects.prefetch_related(Prefetch("patterns", Pattern.objects.visible_to(request.user)))
+    patterns = Pattern.objects.visible_to(request.user).without_bodies()
+    categories = Category.objects.prefetch_related(Prefetch("patterns", patterns))
     return render(request, "catalog/home.html", {"categories": categories, "tags": Tag.objects.all()})
 
 
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Category, slug=slug)
-    patterns = found.patterns.visible_to(request.user).prefetch_related("tags")
+    patterns = found.patterns.visible_to(request.user).without_bodies().prefetch_related("tags")
     return render(request, "catalog/category.html", {"category": found, "patterns": patterns})
 
 
 @require_GET
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Tag, slug=slug)
-    patterns = found.patterns.visible_to(request.user).select_related("category")
+    patterns = found.patterns.visible_to(request.user).without_bodies().select_related("category")
     return render(request, "catalog/tag.html", {"tag": found, "patterns": patterns})
 
 
@@ -113,7 +114,9 @@ def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
     visible = Pattern.objects.visible_to(request.user)
     pattern = (
         visible.select_related("category")
-        .prefetch_related(Prefetch("related", visible), Prefetch("related_from", visible), "tags")
+        .prefetch_related(
+            Prefetch("related", visible.without_bodies()), Prefetch("related_from", visible.without_bodies()), "tags"
+        )
         .filter(slug=slug)
         .first()
     )
