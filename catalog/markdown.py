@@ -30,7 +30,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-RENDERER_VERSION = 2  # part of the cache key of rendered bodies: bump when the output changes
+RENDERER_VERSION = 3  # part of the cache key of rendered bodies: bump when the output changes
 DIAGRAM_DIR = Path(__file__).resolve().parent / "static" / "catalog" / "diagrams"
 DIAGRAM_STATIC_PREFIX = "catalog/diagrams/"
 
@@ -105,10 +105,11 @@ class _CjkFriendlyState(StateInline):
         last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
         next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
         last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
-        left_flanking = not next_space and (not next_punct or last_space or last_punct or is_cjk(last))
-        right_flanking = not last_space and (not last_punct or next_space or next_punct or is_cjk(following))
-        can_open = left_flanking and (canSplitWord or not right_flanking or last_punct or is_cjk(last))
-        can_close = right_flanking and (canSplitWord or not left_flanking or next_punct or is_cjk(following))
+        cjk = is_cjk(last) or is_cjk(following)  # e.g. "）**を", "す**補", "）**Ci"
+        left_flanking = not next_space and (not next_punct or last_space or last_punct or cjk)
+        right_flanking = not last_space and (not last_punct or next_space or next_punct or cjk)
+        can_open = left_flanking and (canSplitWord or not right_flanking or last_punct or cjk)
+        can_close = right_flanking and (canSplitWord or not left_flanking or next_punct or cjk)
         return Scanned(can_open, can_close, scanned.length)
 
 

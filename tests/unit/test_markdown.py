@@ -25,6 +25,7 @@ def test_raw_html_and_script_urls_never_reach_the_page():
         ("間に**サーキットブレーカー（Circuit Breaker）**を置きます。",
          "間に<strong>サーキットブレーカー（Circuit Breaker）</strong>を置きます。"),
         ("**（注）**は", "<strong>（注）</strong>は"),
+        ("す**補償（Compensating Transaction）**Ci を", "す<strong>補償（Compensating Transaction）</strong>Ci を"),
         ("これは**重要**です", "これは<strong>重要</strong>です"),
         ("英語の *強調（emphasis）*です", "英語の <em>強調（emphasis）</em>です"),
         ("a **b** c", "a <strong>b</strong> c"),  # plain CommonMark is unchanged
