@@ -73,6 +73,10 @@ class PatternAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for code in REQUIRED_SECTIONS:  # browsers send textareas with CRLF line ends; pages are stored with LF
+            for name in ("summary", "body"):
+                if isinstance(cleaned.get(f"{name}_{code}"), str):
+                    cleaned[f"{name}_{code}"] = cleaned[f"{name}_{code}"].replace("\r\n", "\n")
         if cleaned.get("status") != Pattern.Status.PUBLISHED:
             return cleaned
         # A published page must be complete in both languages.

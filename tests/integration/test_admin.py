@@ -179,6 +179,14 @@ def test_the_list_shows_and_filters_translation_status(editor_client, catalog):
     assert "日本語が未翻訳" in page and "日本語が古い" in page
 
 
+def test_line_ends_from_the_browser_are_stored_as_in_the_repository(editor_client, catalog):
+    saga = Pattern.objects.get(slug="saga")
+    shipped = saga.body_en
+    editor_client.post(change_url(saga), change_form_data(saga, body_en=shipped.replace("\n", "\r\n")))
+    saga.refresh_from_db()
+    assert saga.body_en.strip() == shipped.strip() and "\r" not in saga.body_en
+
+
 def test_editing_one_language_dates_only_that_language(editor_client, catalog):
     saga = Pattern.objects.get(slug="saga")
     before_en, before_ja = saga.en_edited_at, saga.ja_edited_at
