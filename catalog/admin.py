@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -29,7 +30,7 @@ from . import markdown
 from .models import TRANSLATED_PATTERN_FIELDS, UNVERSIONED_PATTERN_FIELDS, Category, Pattern, SlugRedirect, Tag
 from .sections import REQUIRED_SECTIONS, missing_sections
 
-LANGUAGE_NAMES = {"en": _("English"), "ja": _("Japanese")}
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 admin.site.site_header = _("Pattern Atlas — editing")
 admin.site.site_title = _("Pattern Atlas editing")
@@ -73,10 +74,6 @@ class PatternAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for code in REQUIRED_SECTIONS:  # browsers send textareas with CRLF line ends; pages are stored with LF
-            for name in ("summary", "body"):
-                if isinstance(cleaned.get(f"{name}_{code}"), str):
-                    cleaned[f"{name}_{code}"] = cleaned[f"{name}_{code}"].replace("\r\n", "\n")
         if cleaned.get("status") != Pattern.Status.PUBLISHED:
             return cleaned
         # A published page must be complete in both languages.
@@ -101,6 +98,25 @@ class PatternAdminForm(forms.ModelForm):
                     ),
                 )
         return cleaned
+
+
+KEPT_ON_RESTORE = {"id", *UNVERSIONED_PATTERN_FIELDS}
+
+
+def restore_version(pattern: Pattern, version: Version) -> None:
+    """Apply a revision's fields and links through the model's own save (dates, redirects, caches follow)."""
+    stored = version.field_dict
+    for field in Pattern._meta.concrete_fields:
+        if field.name in KEPT_ON_RESTORE or field.name in TRANSLATED_PATTERN_FIELDS:
+            continue  # the language copies (title_en, title_ja…) carry the translated fields
+        for key in (field.attname, field.name):
+            if key in stored:
+                setattr(pattern, field.attname, stored[key])
+                break
+    pattern.save()
+    for field in Pattern._meta.many_to_many:
+        if field.name in stored:
+            getattr(pattern, field.name).set(stored[field.name])
 
 
 class TranslationStatusFilter(admin.SimpleListFilter):
@@ -193,7 +209,7 @@ class PatternAdmin(CompareVersionAdmin, TranslationAdmin):
         return own + super().get_urls()
 
     def preview_view(self, request: HttpRequest) -> HttpResponse:
-        """The rendered Markdown of whichever body or summary field was posted."""
+        """The posted body (body_en or body_ja; the widget sends only its own field) rendered as on the page."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not (self.has_change_permission(request) or self.has_add_permission(request)):
@@ -205,7 +221,20 @@ class PatternAdmin(CompareVersionAdmin, TranslationAdmin):
         """Put the page back as it was in that revision, in one action; the restore is itself a revision."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        return _restore(self, request, object_id, version_id)
+        pattern = get_object_or_404(Pattern, pk=object_id)
+        if not self.has_change_permission(request, pattern):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(pattern), pk=version_id)
+        when = date_format(version.revision.date_created, "DATETIME_FORMAT")
+        with reversion.create_revision():
+            restore_version(pattern, version)
+            reversion.set_user(request.user)
+            reversion.set_comment(gettext("Restored the revision of %(when)s.") % {"when": when})
+        self.message_user(
+            request, gettext("Restored the revision of %(when)s. The public page shows it now.") % {"when": when},
+            messages.SUCCESS,
+        )  # fmt: skip
+        return HttpResponseRedirect(reverse("admin:catalog_pattern_change", args=[pattern.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not obj.is_published:
@@ -214,39 +243,3 @@ class PatternAdmin(CompareVersionAdmin, TranslationAdmin):
                 messages.WARNING,
             )  # fmt: skip
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-KEPT_ON_RESTORE = {"id", *UNVERSIONED_PATTERN_FIELDS}
-
-
-def restore_version(pattern: Pattern, version: Version) -> None:
-    """Apply a revision's fields and links through the model's own save (dates, redirects, caches follow)."""
-    stored = version.field_dict
-    for field in Pattern._meta.concrete_fields:
-        if field.name in KEPT_ON_RESTORE or field.name in TRANSLATED_PATTERN_FIELDS:
-            continue  # the language copies (title_en, title_ja…) carry the translated fields
-        for key in (field.attname, field.name):
-            if key in stored:
-                setattr(pattern, field.attname, stored[key])
-                break
-    pattern.save()
-    for field in Pattern._meta.many_to_many:
-        if field.name in stored:
-            getattr(pattern, field.name).set(stored[field.name])
-
-
-def _restore(model_admin: PatternAdmin, request: HttpRequest, object_id: str, version_id: int) -> HttpResponse:
-    pattern = get_object_or_404(Pattern, pk=object_id)
-    if not model_admin.has_change_permission(request, pattern):
-        raise PermissionDenied
-    version = get_object_or_404(Version.objects.get_for_object(pattern), pk=version_id)
-    when = date_format(version.revision.date_created, "DATETIME_FORMAT")
-    with reversion.create_revision():
-        restore_version(pattern, version)
-        reversion.set_user(request.user)
-        reversion.set_comment(gettext("Restored the revision of %(when)s.") % {"when": when})
-    model_admin.message_user(
-        request, gettext("Restored the revision of %(when)s. The public page shows it now.") % {"when": when},
-        messages.SUCCESS,
-    )  # fmt: skip
-    return HttpResponseRedirect(reverse("admin:catalog_pattern_change", args=[pattern.pk]))

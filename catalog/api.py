@@ -1,15 +1,15 @@
 """GET /api/patterns: every pattern with its titles, summaries, category, page URLs and scenarios."""
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from workers.sim.scenarios import all_scenarios
-
 from .models import Pattern
+from .views import demo_scenarios
 
-LANGUAGES = ("en", "ja")
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def page_urls(slug: str) -> dict[str, str]:
@@ -22,12 +22,6 @@ def page_urls(slug: str) -> dict[str, str]:
 
 @require_GET
 def patterns(request: HttpRequest) -> JsonResponse:
-    scenarios_by_pattern: dict[str, list[str]] = {}
-    for scenario in all_scenarios():
-        if scenario.pattern:
-            scenarios_by_pattern.setdefault(scenario.pattern, []).append(scenario.slug)
-    chosen = dict(Pattern.objects.exclude(scenario="").values_list("slug", "scenario"))
-    scenarios_by_pattern.update({slug: [scenario] for slug, scenario in chosen.items()})
     items = []
     for pattern in Pattern.objects.published().select_related("category").prefetch_related("tags", "related"):
         items.append(
@@ -43,7 +37,7 @@ def patterns(request: HttpRequest) -> JsonResponse:
                 "related": [other.slug for other in pattern.related.all() if other.is_published],
                 "urls": page_urls(pattern.slug),
                 "updated_at": pattern.updated_at.isoformat(),
-                "scenarios": scenarios_by_pattern.get(pattern.slug, []),
+                "scenarios": [scenario.slug for scenario in demo_scenarios(pattern)],
             }
         )
     return JsonResponse({"patterns": items})

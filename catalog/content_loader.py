@@ -163,6 +163,7 @@ def _load(content_dir: Path, force: bool) -> LoadReport:
             report.unchanged.append(source.slug)
         touched.append((pattern, source))
 
+    versioned = set(Version.objects.get_for_model(Pattern).values_list("object_id", flat=True))
     for pattern, source in touched:
         slugs = [renamed.get(slug, slug) for slug in source.related]
         wanted = set(Pattern.objects.filter(slug__in=slugs).values_list("pk", flat=True))
@@ -171,6 +172,6 @@ def _load(content_dir: Path, force: bool) -> LoadReport:
         wanted_tags = {tags[slug].pk for slug in source.tags}
         if set(pattern.tags.values_list("pk", flat=True)) != wanted_tags:
             pattern.tags.set(wanted_tags)
-        if not Version.objects.get_for_object(pattern).exists():
+        if str(pattern.pk) not in versioned:
             reversion.add_to_revision(pattern)  # the shipped text is the first revision editors can return to
     return report

@@ -68,7 +68,7 @@ def pattern_map(patterns: QuerySet[Pattern]) -> PatternMap:
         title = pattern.title
         nodes[pattern.slug] = Node(
             slug=pattern.slug,
-            title=pattern.title,
+            title=title,
             url=reverse("catalog:pattern", kwargs={"slug": pattern.slug}),
             x=round(centre + RADIUS * cos, 1),
             y=round(centre + RADIUS * sin, 1),

@@ -100,12 +100,12 @@ class _CjkFriendlyState(StateInline):
         scanned = super().scanDelims(start, canSplitWord)
         last = self.src[start - 1] if start > 0 else " "
         following = self.src[start + scanned.length] if start + scanned.length < self.posMax else " "
-        if not (is_cjk(last) or is_cjk(following)):
+        cjk = is_cjk(last) or is_cjk(following)  # e.g. "）**を", "す**補", "）**Ci"
+        if not cjk:
             return scanned
         last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
         next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
         last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
-        cjk = is_cjk(last) or is_cjk(following)  # e.g. "）**を", "す**補", "）**Ci"
         left_flanking = not next_space and (not next_punct or last_space or last_punct or cjk)
         right_flanking = not last_space and (not last_punct or next_space or next_punct or cjk)
         can_open = left_flanking and (canSplitWord or not right_flanking or last_punct or cjk)

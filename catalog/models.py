@@ -121,6 +121,11 @@ class Pattern(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        for code, _name in settings.LANGUAGES:  # browsers send textareas with CRLF; pages are stored with LF
+            for name in ("summary", "body"):
+                value = getattr(self, f"{name}_{code}")
+                if value and "\r\n" in value:
+                    setattr(self, f"{name}_{code}", value.replace("\r\n", "\n"))
         now = timezone.now()
         saved_copies = getattr(self, "_saved_copies", {})
         for code, _name in settings.LANGUAGES:
@@ -156,10 +161,7 @@ class Pattern(models.Model):
 
     def _language_copy(self, code: str) -> tuple[str, ...]:
         # Compared without surrounding whitespace: a form strips it, and that is no edit.
-        return tuple(
-            (self.__dict__.get(f"{name}_{code}") or "").replace("\r\n", "\n").strip()
-            for name in TRANSLATED_PATTERN_FIELDS
-        )
+        return tuple((self.__dict__.get(f"{name}_{code}") or "").strip() for name in TRANSLATED_PATTERN_FIELDS)
 
     def _remember_saved_state(self) -> None:
         self._saved_slug = self.__dict__.get("slug")

@@ -75,3 +75,27 @@ def test_an_editor_edits_previews_publishes_and_restores_a_japanese_summary(stac
     assert "プレビュー確認" not in reader.content()
     if os.environ.get("ADMIN_SCREENSHOTS"):
         editor_page.screenshot(path=os.environ["ADMIN_SCREENSHOTS"], full_page=False)
+
+
+def test_the_preview_says_so_when_the_server_cannot_be_reached_and_keeps_the_text(stack, browser, editor):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{stack.base_url}/en/admin/login/")
+    page.get_by_label("Username").fill(editor)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{stack.base_url}/en/admin/catalog/pattern/?q=saga")
+    page.get_by_role("link", name="Saga").first.click()
+    expect(page.locator("#id_body_en-preview h2").first).to_have_text("Problem")
+
+    context.route("**/pattern/preview/", lambda route: route.abort("connectionrefused"))  # the server is gone
+    page.locator("#id_body_en").press("Control+End")
+    page.locator("#id_body_en").press_sequentially(" offline edit", delay=10)
+    expect(page.locator("#id_body_en-offline")).to_be_visible()
+    assert page.locator("#id_body_en").input_value().endswith(" offline edit")
+
+    context.unroute("**/pattern/preview/")  # back again
+    page.locator("#id_body_en").press_sequentially(" back", delay=10)
+    expect(page.locator("#id_body_en-offline")).to_be_hidden()
+    expect(page.locator("#id_body_en-preview")).to_contain_text("offline edit back")
+    context.close()
