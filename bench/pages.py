@@ -106,7 +106,7 @@ def main() -> None:
             env={**os.environ, "VAR_DIR": var_dir},
             check=True,
         )
-        stack = start_stack(Path(var_dir))
+        stack = start_stack(Path(var_dir), extra_env=production)
         try:
             client = "wrk" if shutil.which("wrk") else "Python threads"
             print(

@@ -1,15 +1,44 @@
 """GET /api/patterns: every pattern with its titles, summaries, category, page URLs and scenarios."""
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from ninja import Router, Schema
+
+from playground.schemas import Localized
 
 from .models import Pattern
 from .views import demo_scenarios
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+router = Router(tags=["catalog"])
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: Localized
+
+
+class PatternOut(Schema):
+    slug: str
+    title: Localized
+    summary: Localized
+    category: CategoryOut
+    tags: list[str]
+    related: list[str]
+    urls: Localized
+    updated_at: datetime
+    scenarios: list[str]
+
+
+class PatternsOut(Schema):
+    patterns: list[PatternOut]
 
 
 def page_urls(slug: str) -> dict[str, str]:
@@ -20,8 +49,9 @@ def page_urls(slug: str) -> dict[str, str]:
     return urls
 
 
-@require_GET
-def patterns(request: HttpRequest) -> JsonResponse:
+@router.get("/patterns", response=PatternsOut, url_name="patterns", summary="List patterns")
+def patterns(request: HttpRequest):
+    """Every published pattern page, in both languages, with the scenarios that demonstrate it."""
     items = []
     for pattern in Pattern.objects.published().select_related("category").prefetch_related("tags", "related"):
         items.append(
@@ -36,8 +66,8 @@ def patterns(request: HttpRequest) -> JsonResponse:
                 "tags": [tag.slug for tag in pattern.tags.all()],
                 "related": [other.slug for other in pattern.related.all() if other.is_published],
                 "urls": page_urls(pattern.slug),
-                "updated_at": pattern.updated_at.isoformat(),
+                "updated_at": pattern.updated_at,
                 "scenarios": [scenario.slug for scenario in demo_scenarios(pattern)],
             }
         )
-    return JsonResponse({"patterns": items})
+    return {"patterns": items}

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "ninja",
     "template_partials",
     "reversion",
     "reversion_compare",
@@ -226,3 +227,23 @@ WEBSOCKET_PORT = os.environ.get("WEBSOCKET_PORT", "")
 # Playground limits.
 RUN_FRAME_BATCH_SECONDS = 0.25  # how long frames wait before being written together
 RUN_LOST_AFTER_SECONDS = int(os.environ.get("RUN_LOST_AFTER_SECONDS", "60"))  # a silent worker is presumed dead
+RUN_MAX_ATTEMPTS = 2  # a run whose worker is lost is replayed once, then marked failed
+RUN_MAX_FRAME_RATE = float(os.environ.get("RUN_MAX_FRAME_RATE", "40"))  # frames per second of wall time; 0 = unpaced
+# Launches per client address, as "N/period" (limits' notation), kept in Redis
+# so every web process shares the count; Redis unreachable means not limited
+# (the launch then fails with 503 anyway).
+RUN_LAUNCH_RATE = os.environ.get("RUN_LAUNCH_RATE", "20/minute")
+RUN_RATE_LIMIT_STORAGE = os.environ.get("RUN_RATE_LIMIT_STORAGE", "") or (
+    REDIS_URL.replace("unix://", "redis+unix://", 1) if REDIS_URL.startswith("unix://") else REDIS_URL
+)
+RUN_MAX_ACTIVE_PER_CLIENT = int(os.environ.get("RUN_MAX_ACTIVE_PER_CLIENT", "2"))  # running at once; more wait
+RUN_MAX_ACTIVE_TOTAL = int(os.environ.get("RUN_MAX_ACTIVE_TOTAL", "8"))
+RUN_REQUEUE_SECONDS = 0.5  # how soon a run held back by a cap is offered to a worker again
+# How many proxies in front of the site append to X-Forwarded-For (the compose
+# file's nginx is one); 0 trusts only the connection's own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# A periodic sweep (the `beat` process) fails runs whose worker went silent.
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-runs": {"task": "workers.reap_stale_runs", "schedule": 15.0},
+}

@@ -7,15 +7,17 @@ in order, whenever it connects.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
-from workers.progress import group_name
+from django.conf import settings
+from django.utils import translation
 
 from . import runs
+from .fanout import fanout
 from .models import Frame, Run
 from .serializers import run_summary
 
@@ -30,23 +32,74 @@ def parse_after(query_string: bytes) -> int:
         return -1
 
 
+def parse_language(query_string: bytes) -> str:
+    values = parse_qs(query_string.decode("latin-1")).get("lang", [])
+    codes = {code for code, _name in settings.LANGUAGES}
+    return values[0] if values and values[0] in codes else settings.LANGUAGE_CODE
+
+
 @database_sync_to_async
-def load_snapshot(run_id: int, after: int) -> dict[str, Any] | None:
+def load_snapshot(run_id: int, after: int, language: str) -> dict[str, Any] | None:
     run = Run.objects.filter(pk=run_id).first()
     if run is None:
         return None
     runs.do_fail_if_lost(run)
     frames = list(Frame.objects.filter(run=run, seq__gt=after).order_by("seq").values_list("data", flat=True))
-    return {"type": "snapshot", "run": run_summary(run), "frames": frames}
+    with translation.override(language):
+        return {"type": "snapshot", "run": run_summary(run), "frames": frames}
+
+
+def parse_batch(query_string: bytes) -> bool:
+    return parse_qs(query_string.decode("latin-1")).get("batch", [""])[0] in ("1", "true")
+
+
+def encoded_batch(message: dict[str, Any]) -> str:
+    """The whole batch as one "frames" message, encoded once for every viewer."""
+    encoded = message.get("_encoded_batch")
+    if encoded is None:
+        encoded = message["_encoded_batch"] = json.dumps(
+            {"type": "frames", "frames": message["frames"], "sent_at": message.get("sent_at")}
+        )
+    return encoded
+
+
+def encoded_frames(message: dict[str, Any]) -> list[tuple[int, str]]:
+    """Each frame of a batch as the text of its "frame" message, encoded once for every viewer.
+
+    sent_at (wall-clock seconds when the worker published the batch) lets a viewer measure its lag.
+    """
+    encoded = message.get("_encoded")
+    if encoded is None:
+        sent_at = message.get("sent_at")
+        encoded = message["_encoded"] = [
+            (frame["seq"], json.dumps({"type": "frame", "frame": frame, "sent_at": sent_at}))
+            for frame in message["frames"]
+        ]
+    return encoded
 
 
 class RunConsumer(AsyncJsonWebsocketConsumer):
+    """One viewer of one run. Live messages come from the process's fan-out (see
+    fanout.py); until the snapshot is sent they wait in a backlog, so the viewer
+    always gets the snapshot first and then every later frame once, in order."""
+
+    # No channel of its own: an alias with no configured layer spares each viewer
+    # a channel and a receive loop on the layer; the fan-out delivers instead.
+    channel_layer_alias = "none"
+
     async def connect(self) -> None:
         self.run_id = int(self.scope["url_route"]["kwargs"]["run_id"])
-        self.last_seq = parse_after(self.scope.get("query_string", b""))
+        query = self.scope.get("query_string", b"")
+        self.last_seq = parse_after(query)
+        self.language = parse_language(query)
+        # ?batch=1: one "frames" message per stored batch instead of one "frame" per frame
+        # (fewer, larger messages: what lets one process serve many viewers of a run).
+        self.batch = parse_batch(query)
+        self.live = False
+        self.backlog: list[dict[str, Any]] = []
         await self.accept()
-        await self.channel_layer.group_add(group_name(self.run_id), self.channel_name)
-        snapshot = await load_snapshot(self.run_id, self.last_seq)
+        await fanout().join(self.run_id, self)
+        snapshot = await load_snapshot(self.run_id, self.last_seq, self.language)
         if snapshot is None:
             await self.close(code=NOT_FOUND)
             return
@@ -56,18 +109,51 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         run = snapshot["run"]
         if run["status"] == Run.Status.SUCCEEDED:
             await self.send_json({"type": "done", "result": run["result"]})
+        while self.backlog:  # what arrived while the snapshot was being read and sent
+            await self.handle(self.backlog.pop(0))
+        self.live = True
 
     async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(group_name(self.run_id), self.channel_name)
+        await fanout().leave(self.run_id, self)
+
+    async def deliver(self, message: dict[str, Any]) -> None:
+        if self.live:
+            await self.handle(message)
+        else:
+            self.backlog.append(message)
+
+    async def handle(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "run.frames":
+            await self.run_frames(message)
+        elif kind == "run.status":
+            await self.run_status(message)
+        elif kind == "run.done":
+            await self.run_done(message)
 
     async def run_frames(self, message: dict[str, Any]) -> None:
-        for frame in message["frames"]:
-            if frame["seq"] > self.last_seq:
-                self.last_seq = frame["seq"]
-                await self.send_json({"type": "frame", "frame": frame})
+        frames = message["frames"]
+        if self.batch and frames:
+            if frames[0]["seq"] > self.last_seq:
+                self.last_seq = frames[-1]["seq"]
+                await self.send(text_data=encoded_batch(message))
+                return
+            fresh = [f for f in frames if f["seq"] > self.last_seq]
+            if fresh:
+                self.last_seq = fresh[-1]["seq"]
+                await self.send_json({"type": "frames", "frames": fresh, "sent_at": message.get("sent_at")})
+            return
+        for seq, text in encoded_frames(message):
+            if seq > self.last_seq:
+                self.last_seq = seq
+                await self.send(text_data=text)
 
     async def run_status(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "status", **message["status"]})
+        status = dict(message["status"])
+        if status.get("error"):
+            with translation.override(self.language):
+                status["error_text"] = translation.gettext(status["error"])
+        await self.send_json({"type": "status", **status})
 
     async def run_done(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "done", "result": message["result"]})

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,8 @@ class Run(models.Model):
     progress = models.FloatField(_("progress"), default=0.0)
     last_seq = models.IntegerField(default=-1)  # the highest stored frame seq
     result = models.JSONField(_("result"), null=True, blank=True)
+    # The scenario's order of the result's keys (PostgreSQL's jsonb does not keep it).
+    result_keys = models.JSONField(default=list, blank=True)
     cancel_requested = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -39,9 +42,17 @@ class Run(models.Model):
     # Touched by the worker whenever it stores frames; a running run whose
     # heartbeat is old has lost its worker (see runs.do_fail_if_lost).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Who launched it: `client` is a keyed hash of the network address (rate
+    # and concurrency limits); `owner` is the launching browser's id and
+    # `cancel_token` is handed to an API client, either of which may cancel.
+    client = models.CharField(max_length=64, blank=True, db_index=True)
+    owner = models.CharField(max_length=64, blank=True)
+    cancel_token = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # deliveries to a worker
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="run_status_created")]
         verbose_name = _("run")
         verbose_name_plural = _("runs")
 
@@ -59,13 +70,25 @@ class Run(models.Model):
         """1 for the next run a worker will take; None unless queued."""
         if self.status != self.Status.QUEUED:
             return None
-        return Run.objects.filter(status=self.Status.QUEUED, created_at__lte=self.created_at, pk__lte=self.pk).count()
+        return Run.objects.filter(status=self.Status.QUEUED, pk__lte=self.pk).count()
+
+    def ordered_result(self) -> dict[str, Any] | None:
+        """The result with its keys in the order the scenario produced them."""
+        if self.result is None:
+            return None
+        keys = [k for k in self.result_keys if k in self.result]
+        return {**{k: self.result[k] for k in keys}, **{k: v for k, v in self.result.items() if k not in keys}}
+
+    def error_text(self) -> str:
+        """The failure reason in the active language (known reasons are translated)."""
+        return gettext(self.error) if self.error else ""
 
     def status_message(self) -> dict[str, Any]:
         return {
             "status": self.status,
             "progress": self.progress,
             "error": self.error,
+            "error_text": self.error_text(),
             "queue_position": self.queue_position(),
             "last_seq": self.last_seq,
         }

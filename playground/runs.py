@@ -8,11 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError
 
 from workers.progress import broadcast, broadcast_status
 
+from .clients import client_key, ensure_browser_id, launch_limiter, new_cancel_token
 from .models import Run
 
 log = logging.getLogger(__name__)
@@ -22,11 +25,32 @@ class BrokerUnavailable(RuntimeError):
     """The task could not be handed to the broker; the run was marked failed."""
 
 
-WORKER_LOST_MESSAGE = "The worker running this simulation stopped responding."
-BROKER_DOWN_MESSAGE = "The task queue (broker) is unreachable; the run could not be started."
+class RateLimited(RuntimeError):
+    """Too many launches from one client; retry_after is in whole seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
 
 
-def do_create_run(scenario: str, params: dict[str, Any], seed: int) -> Run:
+# Stored in English, shown through gettext in the reader's language.
+UNKNOWN_SCENARIO_MESSAGE = gettext_noop("This scenario is no longer available.")
+WORKER_LOST_MESSAGE = gettext_noop("The worker running this simulation stopped responding.")
+WORKER_LOST_AGAIN_MESSAGE = gettext_noop(
+    "The worker running this simulation stopped responding, and so did the worker that retried it."
+)
+BROKER_DOWN_MESSAGE = gettext_noop("The task queue (broker) is unreachable; the run could not be started.")
+
+
+def do_create_run(
+    scenario: str,
+    params: dict[str, Any],
+    seed: int,
+    *,
+    client: str = "",
+    owner: str = "",
+    cancel_token: str = "",
+) -> Run:
     """Store a queued run and hand it to a worker once the row is committed.
 
     Raises BrokerUnavailable when the broker refuses it.
@@ -34,7 +58,9 @@ def do_create_run(scenario: str, params: dict[str, Any], seed: int) -> Run:
     from workers.tasks import run_scenario  # the task module imports this one
 
     with transaction.atomic():
-        run = Run.objects.create(scenario=scenario, params=params, seed=seed)
+        run = Run.objects.create(
+            scenario=scenario, params=params, seed=seed, client=client, owner=owner, cancel_token=cancel_token
+        )
     try:
         run_scenario.delay(run.pk)
     except OperationalError as exc:
@@ -44,37 +70,74 @@ def do_create_run(scenario: str, params: dict[str, Any], seed: int) -> Run:
     return run
 
 
-def do_start(run: Run) -> None:
-    run.status = Run.Status.RUNNING
-    run.started_at = run.started_at or timezone.now()
-    run.heartbeat_at = timezone.now()
-    run.save(update_fields=["status", "started_at", "heartbeat_at"])
+def do_launch(request, scenario: str, params: dict[str, Any], seed: int) -> Run:
+    """Launch a run for the client behind request, within its launch rate.
+
+    The one way the page and the API start runs. Raises RateLimited or BrokerUnavailable.
+    """
+    key = client_key(request)
+    wait = launch_limiter.retry_after(key)
+    if wait is not None:
+        raise RateLimited(wait)
+    return do_create_run(
+        scenario, params, seed, client=key, owner=ensure_browser_id(request), cancel_token=new_cancel_token()
+    )
+
+
+def at_capacity(run: Run) -> bool:
+    """True when starting run now would exceed the running-runs caps (per client, and in total)."""
+    running = Run.objects.filter(status=Run.Status.RUNNING).exclude(pk=run.pk)
+    if running.count() >= settings.RUN_MAX_ACTIVE_TOTAL:
+        return True
+    return bool(run.client) and running.filter(client=run.client).count() >= settings.RUN_MAX_ACTIVE_PER_CLIENT
+
+
+def do_claim(run: Run) -> bool:
+    """Move a queued (or redelivered running) run to running, counting the attempt.
+
+    Returns False when another delivery of the same task got there first or the
+    run is already finished.
+    """
+    now = timezone.now()
+    claimed = (
+        Run.objects.filter(pk=run.pk)
+        .filter(Q(status=Run.Status.QUEUED) | Q(status=Run.Status.RUNNING, attempts=run.attempts))
+        .update(
+            status=Run.Status.RUNNING, started_at=run.started_at or now, heartbeat_at=now, attempts=run.attempts + 1
+        )
+    )
+    if not claimed:
+        return False
+    run.refresh_from_db()
     broadcast_status(run)
+    return True
+
+
+def _finish(run: Run, **fields: Any) -> bool:
+    """Move an unfinished run to a final state; False (and nothing changed) if it had
+    already finished, e.g. failed by the reaper while a slow worker was still going."""
+    fields["finished_at"] = timezone.now()
+    changed = Run.objects.filter(pk=run.pk).exclude(status__in=Run.FINISHED).update(**fields)
+    if changed:
+        for name, value in fields.items():
+            setattr(run, name, value)
+        broadcast_status(run)
+    else:
+        run.refresh_from_db()
+    return bool(changed)
 
 
 def do_succeed(run: Run, result: dict[str, Any]) -> None:
-    run.status = Run.Status.SUCCEEDED
-    run.result = result
-    run.progress = 1.0
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "result", "progress", "finished_at"])
-    broadcast_status(run)
-    broadcast(run.pk, {"type": "run.done", "result": result})
+    if _finish(run, status=Run.Status.SUCCEEDED, result=result, result_keys=list(result), progress=1.0):
+        broadcast(run.pk, {"type": "run.done", "result": result})
 
 
-def do_fail(run: Run, reason: str) -> None:
-    run.status = Run.Status.FAILED
-    run.error = reason
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
-    broadcast_status(run)
+def do_fail(run: Run, reason: str) -> bool:
+    return _finish(run, status=Run.Status.FAILED, error=reason)
 
 
 def do_cancel(run: Run) -> None:
-    run.status = Run.Status.CANCELLED
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at"])
-    broadcast_status(run)
+    _finish(run, status=Run.Status.CANCELLED)
 
 
 def do_request_cancel(run: Run) -> None:
@@ -88,7 +151,9 @@ def do_request_cancel(run: Run) -> None:
 
 
 def cancel_requested(run: Run) -> bool:
-    return Run.objects.filter(pk=run.pk, cancel_requested=True).exists()
+    """True when the run should stop: cancel was asked, or it was already ended elsewhere
+    (the reaper failed it while this worker was slow)."""
+    return Run.objects.filter(pk=run.pk).filter(Q(cancel_requested=True) | Q(status__in=Run.FINISHED)).exists()
 
 
 def do_fail_if_lost(run: Run) -> bool:
@@ -102,5 +167,40 @@ def do_fail_if_lost(run: Run) -> bool:
         return False
     if timezone.now() - run.heartbeat_at < timedelta(seconds=settings.RUN_LOST_AFTER_SECONDS):
         return False
-    do_fail(run, WORKER_LOST_MESSAGE)
-    return True
+    return do_fail(run, WORKER_LOST_MESSAGE)
+
+
+def reap_stale_runs() -> list[int]:
+    """Fail every running run whose worker has gone silent. Returns their ids.
+
+    Runs every few seconds from the beat process, so a lost run is failed even
+    when nobody is looking at it.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.RUN_LOST_AFTER_SECONDS)
+    reaped = []
+    for run in Run.objects.filter(status=Run.Status.RUNNING, heartbeat_at__lt=cutoff):
+        if do_fail_if_lost(run):
+            reaped.append(run.pk)
+    if reaped:
+        log.warning("reaped runs whose worker went silent: %s", reaped)
+    reoffer_stale_queued_runs(cutoff)
+    return reaped
+
+
+def reoffer_stale_queued_runs(cutoff) -> int:
+    """Hand long-queued runs to the broker again, in case their task was lost (a broker
+    restart, a worker that died holding it). A second delivery of a run is harmless:
+    only one claims it."""
+    from workers.tasks import run_scenario
+
+    offered = 0
+    for run_id in Run.objects.filter(status=Run.Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)[
+        :100
+    ]:
+        try:
+            run_scenario.delay(run_id)
+        except OperationalError:
+            log.warning("broker unreachable; queued runs will be offered again at the next sweep")
+            break
+        offered += 1
+    return offered

@@ -44,3 +44,14 @@ def eager_celery(in_memory_channel_layer):
     yield
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_eager_propagates = False
+
+
+@pytest.fixture(autouse=True)
+def launch_limits_in_memory(settings):
+    """Launch rate counts live in this process, fresh for each test."""
+    from playground.clients import launch_limiter
+
+    settings.RUN_RATE_LIMIT_STORAGE = "memory://"
+    launch_limiter._config = None
+    yield
+    launch_limiter._config = None

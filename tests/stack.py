@@ -78,11 +78,16 @@ class Stack:
             [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", "2", "--threads", "4", "--log-level", "warning"],
         )  # fmt: skip
+        self.start_sockets()
+
+    def start_sockets(self) -> None:
         self.spawn(
             "sockets",
             [
                 str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
-                "--port", str(self.socket_port), "--no-access-log", "--ws", "websockets-sansio", "--lifespan", "off",
+                "--port", str(self.socket_port), "--no-access-log", "--ws", "websockets-sansio",
+                "--ws-per-message-deflate", "false", "--lifespan", "off",
+                "--workers", self.env.get("SOCKET_WORKERS", "1"),
             ],
         )  # fmt: skip
 
@@ -105,7 +110,7 @@ class Stack:
             process.wait(timeout=5)
 
     def stop_all(self) -> None:
-        for name in ("web", "sockets", "worker", "redis"):
+        for name in ("web", "sockets", *[n for n in self.processes if n.startswith("worker")], "redis"):
             self.stop(name)
         if self.scratch_database is not None:
             self.scratch_database.drop()
@@ -165,8 +170,9 @@ class ScratchDatabase:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def start_stack(var_dir: Path) -> Stack:
-    env = {**os.environ, "VAR_DIR": str(var_dir), "DEBUG": "True", "PYTHONUNBUFFERED": "1"}
+def start_stack(var_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
+    env = {**os.environ, "VAR_DIR": str(var_dir), "DEBUG": "True", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    env.setdefault("RUN_LAUNCH_RATE", "1000/minute")  # every test client shares one address
     env.pop("DJANGO_SETTINGS_MODULE", None)
     scratch = None
     if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):

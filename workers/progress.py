@@ -13,6 +13,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from playground.models import Frame, Run
@@ -31,13 +32,22 @@ def broadcast(run_id: int, message: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group_name(run_id), message)
+        async_to_sync(layer.group_send)(group_name(run_id), {**message, "run": run_id})
     except Exception:
         log.warning("could not broadcast to run %s", run_id, exc_info=True)
 
 
 def broadcast_status(run: Run) -> None:
     broadcast(run.pk, {"type": "run.status", "status": run.status_message()})
+
+
+def broadcast_queue_positions(limit: int = 100) -> None:
+    """Tell the viewers of every waiting run where it now stands in the queue."""
+    queued = Run.objects.filter(status=Run.Status.QUEUED).order_by("pk")[:limit]
+    for position, run in enumerate(queued, start=1):
+        message = run.status_message()
+        message["queue_position"] = position
+        broadcast(run.pk, {"type": "run.status", "status": message})
 
 
 class FramePublisher:
@@ -48,11 +58,15 @@ class FramePublisher:
         self.batch_seconds = settings.RUN_FRAME_BATCH_SECONDS if batch_seconds is None else batch_seconds
         self.pending: list[dict[str, Any]] = []
         self.last_flush = time.monotonic()
+        self.flushed_any = False
 
     def add(self, frame: dict[str, Any]) -> bool:
-        """Queue a frame; returns True when a flush happened (a moment to check for cancel)."""
+        """Queue a frame; returns True when a flush happened (a moment to check for cancel).
+
+        The first frame goes out at once, so the chart starts as soon as the run does.
+        """
         self.pending.append(frame)
-        if time.monotonic() - self.last_flush >= self.batch_seconds:
+        if not self.flushed_any or time.monotonic() - self.last_flush >= self.batch_seconds:
             self.flush()
             return True
         return False
@@ -62,9 +76,13 @@ class FramePublisher:
         if not self.pending:
             return
         frames, self.pending = self.pending, []
-        Frame.objects.bulk_create([Frame(run=self.run, seq=f["seq"], data=f) for f in frames])
-        self.run.last_seq = frames[-1]["seq"]
-        self.run.progress = frames[-1]["progress"]
-        self.run.heartbeat_at = timezone.now()
-        self.run.save(update_fields=["last_seq", "progress", "heartbeat_at"])
-        broadcast(self.run.pk, {"type": "run.frames", "frames": frames})
+        self.flushed_any = True
+        # One transaction: a worker lost between the two writes leaves neither, so a retry
+        # resuming after last_seq never stores a frame twice.
+        with transaction.atomic():
+            Frame.objects.bulk_create([Frame(run=self.run, seq=f["seq"], data=f) for f in frames])
+            self.run.last_seq = frames[-1]["seq"]
+            self.run.progress = frames[-1]["progress"]
+            self.run.heartbeat_at = timezone.now()
+            self.run.save(update_fields=["last_seq", "progress", "heartbeat_at"])
+        broadcast(self.run.pk, {"type": "run.frames", "frames": frames, "sent_at": time.time()})

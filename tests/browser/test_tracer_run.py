@@ -19,17 +19,17 @@ def test_run_button_streams_a_growing_chart_to_completion(stack, page):
     page.get_by_role("button", name="Run").click()
 
     page.wait_for_url(re.compile(r"/en/playground/runs/\d+/$"))
-    expect(page.locator("#connection")).to_have_text("Live")
+    expect(page.locator("[data-role=connection]")).to_have_text("Live")
     page.wait_for_function("document.getElementById('chart-count')?.data?.[0]?.x?.length > 0")
     early = points_in_chart(page, "chart-count")
     assert early < 25, "the chart should be drawn while the run is going, not only at the end"
     page.wait_for_function(f"document.getElementById('chart-count').data[0].x.length > {early}")
 
-    expect(page.locator("#run-status")).to_have_text("Succeeded", timeout=20_000)
+    expect(page.locator("[data-role=status]")).to_have_text("Succeeded", timeout=20_000)
     assert points_in_chart(page, "chart-count") == 25
-    assert page.locator("#run-progress").evaluate("el => el.value") == 1
+    assert page.locator("[data-role=progress]").evaluate("el => el.value") == 1
     expect(page.locator("#result-body")).to_contain_text("325")  # 25 * 26 / 2
-    expect(page.locator("#event-log")).to_contain_text("Halfway")
+    expect(page.locator("[data-role=events]")).to_contain_text("Halfway")
 
 
 def test_a_permalink_opened_after_the_run_replays_it_in_japanese(stack, page):
@@ -38,14 +38,14 @@ def test_a_permalink_opened_after_the_run_replays_it_in_japanese(stack, page):
     page.get_by_label("ステップごとの待ち時間 (ms)").fill("0")
     page.get_by_role("button", name="実行").click()
     page.wait_for_url(re.compile(r"/ja/playground/runs/\d+/$"))
-    expect(page.locator("#run-status")).to_have_text("完了", timeout=20_000)
+    expect(page.locator("[data-role=status]")).to_have_text("完了", timeout=20_000)
     permalink = page.url
 
     page.goto(permalink)  # a late visitor
-    expect(page.locator("#run-status")).to_have_text("完了")
+    expect(page.locator("[data-role=status]")).to_have_text("完了")
     page.wait_for_function("document.getElementById('chart-total').data[0].x.length === 6")
     expect(page.locator("#result-body")).to_contain_text("21")
-    expect(page.locator("#event-log")).to_contain_text("折り返し地点")
+    expect(page.locator("[data-role=events]")).to_contain_text("折り返し地点")
 
 
 def test_bad_input_is_answered_next_to_the_field_and_nothing_is_lost(stack, page):

@@ -68,11 +68,106 @@ def test_broker_down_is_a_503_with_a_clear_message(client, monkeypatch):
     assert "broker" in body["errors"]["__all__"][0]
 
 
-def test_cancel_stops_a_queued_run(client):
+def test_cancel_needs_the_runs_token(client, monkeypatch):
+    monkeypatch.setattr(run_scenario, "delay", lambda *args: None)  # stays queued
+    status, created = post_run(client, {"scenario": "tracer"})
+    assert status == 201 and created["cancel_token"]
+    url = created["urls"]["cancel"]
+
+    from django.test import Client
+
+    stranger = Client()
+    refused = stranger.post(url)
+    assert refused.status_code == 403 and refused.json()["errors"]["__all__"]
+    assert stranger.post(url, HTTP_X_CANCEL_TOKEN="guess").status_code == 403
+    assert Run.objects.get().status == "queued"
+
+    accepted = stranger.post(url, HTTP_X_CANCEL_TOKEN=created["cancel_token"])
+    assert accepted.status_code == 202
+    assert accepted.json()["status"] == "cancelled"
+
+
+def test_launches_past_the_rate_get_429_with_retry_after(client, settings, monkeypatch):
+    monkeypatch.setattr(run_scenario, "delay", lambda *args: None)
+    settings.RUN_LAUNCH_RATE = "2/minute"
+    assert post_run(client, {"scenario": "tracer"})[0] == 201
+    assert post_run(client, {"scenario": "tracer"})[0] == 201
+    response = client.post("/api/runs", json.dumps({"scenario": "tracer"}), content_type="application/json")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "wait" in response.json()["errors"]["__all__"][0]
+    assert Run.objects.count() == 2  # the refused launch stored nothing
+    # another address has its own allowance
+    assert (
+        client.post(
+            "/api/runs", json.dumps({"scenario": "tracer"}), content_type="application/json", REMOTE_ADDR="10.0.0.9"
+        ).status_code
+        == 201
+    )
+
+
+def test_frames_page_with_after_and_limit(client, eager_celery, settings):
+    settings.RUN_MAX_FRAME_RATE = 0
+    _status, created = post_run(client, {"scenario": "tracer", "params": {"count": 5, "delay_ms": 0}})
+    page = client.get(f"{created['urls']['frames']}?after=0&limit=2").json()
+    assert [f["seq"] for f in page["frames"]] == [1, 2] and page["next_after"] == 2
+    rest = client.get(f"{created['urls']['frames']}?after=2").json()
+    assert [f["seq"] for f in rest["frames"]] == [3, 4] and rest["next_after"] is None
+    assert client.get(f"{created['urls']['frames']}?after=x").status_code == 400
+
+
+def test_downloads_hold_the_whole_run(client, eager_celery, settings):
+    settings.RUN_MAX_FRAME_RATE = 0
+    _status, created = post_run(client, {"scenario": "tracer", "params": {"count": 4, "delay_ms": 0}, "seed": 3})
+    urls = created["urls"]
+    result = client.get(urls["result_csv"])
+    assert result["Content-Type"].startswith("text/csv") and "attachment" in result["Content-Disposition"]
+    assert result.content.decode().splitlines() == ["name,value", "count,4", "total,10", "seed,3"]
+    frames = client.get(urls["frames_csv"]).content.decode().splitlines()
+    assert frames[0] == "seq,t,progress,count,total,events_en,events_ja"
+    assert frames[1].startswith("0,1.0,0.25,1,1,")
+    assert "Halfway" in frames[2] and "折り返し" in frames[2]
+    assert len(frames) == 5
+    export = client.get(urls["export_json"]).json()
+    assert export["run"]["result"]["total"] == 10 and [f["seq"] for f in export["frames"]] == [0, 1, 2, 3]
+
+
+def test_run_list_filters_by_scenario(client):
+    Run.objects.create(scenario="tracer", params={}, seed=1)
+    Run.objects.create(scenario="other", params={}, seed=1)
+    listed = client.get("/api/runs?scenario=tracer").json()["runs"]
+    assert [r["scenario"] for r in listed] == ["tracer"]
+    assert len(client.get("/api/runs").json()["runs"]) == 2
+
+
+def test_openapi_document_describes_every_endpoint_and_its_errors(client):
+    from urllib.parse import urlparse
+
+    doc = client.get("/api/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    paths = doc["paths"]
+    for path in [
+        "/api/patterns",
+        "/api/scenarios",
+        "/api/runs",
+        "/api/runs/{run_id}",
+        "/api/runs/{run_id}/frames",
+        "/api/runs/{run_id}/cancel",
+        "/api/runs/{run_id}/export.json",
+        "/api/runs/{run_id}/frames.csv",
+        "/api/runs/{run_id}/result.csv",
+    ]:
+        assert path in paths, path
+    create = paths["/api/runs"]["post"]
+    assert set(create["responses"]) >= {"201", "400", "429", "503"}
+    assert "Retry-After" in create["responses"]["429"]["headers"]
+    assert set(paths["/api/runs/{run_id}/cancel"]["post"]["responses"]) >= {"202", "403", "404"}
+    # every URL a run hands out is one the document describes
     run = Run.objects.create(scenario="tracer", params={}, seed=1)
-    response = client.post(f"/api/runs/{run.pk}/cancel")
-    assert response.status_code == 202
-    assert response.json()["status"] == "cancelled"
+    described = {p.replace("{run_id}", str(run.pk)) for p in paths}
+    for name, url in client.get(f"/api/runs/{run.pk}").json()["urls"].items():
+        if name not in ("websocket", "page"):
+            assert urlparse(url).path in described, name
 
 
 def test_unknown_run_is_a_404(client):

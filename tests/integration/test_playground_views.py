@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from playground.models import Frame, Run
+from workers.tasks import run_scenario
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,11 +43,11 @@ def test_running_the_tracer_stores_every_frame_and_the_result(client, eager_cele
     assert run.last_seq == 5 and run.progress == 1.0
 
 
-def test_htmx_launch_redirects_the_browser_to_the_run_page(client, eager_celery):
-    response = client.post(scenario_url(), {"count": "2", "delay_ms": "0"}, HTTP_HX_REQUEST="true")
+def test_a_launch_without_javascript_redirects_to_the_run_page(client, eager_celery):
+    response = client.post(scenario_url(), {"count": "2", "delay_ms": "0"})
     run = Run.objects.get()
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == run.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == run.get_absolute_url()
 
 
 def test_broker_down_keeps_the_form_and_says_so(client, monkeypatch):
@@ -70,13 +71,26 @@ def test_run_page_carries_the_chart_specs_and_socket_path(client):
     response = client.get(run.get_absolute_url())
     assert response.status_code == 200
     config = response.context["page_config"]
-    assert config["socketPath"] == f"/ws/runs/{run.pk}/"
+    assert [r["socketPath"] for r in config["runs"]] == [f"/ws/runs/{run.pk}/"]
     assert [c["id"] for c in config["charts"]] == ["count", "total"]
 
 
-def test_cancelling_a_queued_run_marks_it_cancelled(client):
-    run = Run.objects.create(scenario="tracer", params={}, seed=1)
-    client.post(reverse("playground:cancel", kwargs={"run_id": run.pk}))
+def test_the_launching_browser_can_cancel_its_queued_run_and_nobody_else_can(client, monkeypatch):
+    from django.test import Client
+
+    monkeypatch.setattr(run_scenario, "delay", lambda *args: None)  # stays queued
+    client.post(scenario_url(), {"count": "3", "delay_ms": "0"})
+    run = Run.objects.get()
+    cancel_url = reverse("playground:cancel", kwargs={"run_id": run.pk})
+
+    stranger = Client()
+    assert stranger.post(cancel_url).status_code == 403
+    run.refresh_from_db()
+    assert run.status == Run.Status.QUEUED
+    assert 'data-role="cancel"' not in stranger.get(run.get_absolute_url()).content.decode()
+    assert 'data-role="cancel"' in client.get(run.get_absolute_url()).content.decode()
+
+    client.post(cancel_url)
     run.refresh_from_db()
     assert run.status == Run.Status.CANCELLED
 
@@ -110,3 +124,17 @@ def test_a_run_whose_worker_went_silent_is_marked_failed_not_left_running(client
     assert client.get(f"/api/runs/{alive.pk}").json()["status"] == "running"
     lost.refresh_from_db()
     assert "stopped responding" in lost.error
+
+
+def test_run_from_the_page_swaps_the_runs_page_in_and_pushes_its_address(client, monkeypatch):
+    monkeypatch.setattr(run_scenario, "delay", lambda *args: None)
+    response = client.post(scenario_url("ja"), {"count": "3", "delay_ms": "0"}, HTTP_HX_REQUEST="true")
+    run = Run.objects.get()
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == run.get_absolute_url().replace("/en/", "/ja/")
+    assert response["HX-Retarget"] == "#main"
+    page = response.content.decode()
+    assert page.startswith("<title>トレーサー #")
+    assert 'id="run-config"' in page and f"/ws/runs/{run.pk}/" in page
+    assert 'data-role="cancel"' in page  # the launching browser may cancel, cookie or not yet
+    assert "atlas_client" in response.cookies

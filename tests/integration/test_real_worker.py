@@ -10,9 +10,11 @@ from websockets.sync.client import connect
 pytestmark = pytest.mark.stack
 
 
-def post_json(stack, path: str, body: dict) -> tuple[int, dict]:
+def post_json(stack, path: str, body: dict, headers: dict | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 - loopback
-        stack.base_url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        stack.base_url + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
@@ -88,8 +90,63 @@ def test_cancel_stops_a_running_run_within_a_second(stack):
         assert time.monotonic() < deadline, stack.logs()
         time.sleep(0.1)
     asked = time.monotonic()
-    post_json(stack, f"/api/runs/{created['id']}/cancel", {})
+    post_json(stack, f"/api/runs/{created['id']}/cancel", {}, headers={"X-Cancel-Token": created["cancel_token"]})
     run = wait_finished(stack, created["id"], timeout=5)
     assert run["status"] == "cancelled"
     assert time.monotonic() - asked < 1.5
     assert 2 <= run["last_seq"] < 199
+
+
+def test_with_the_broker_down_pages_browse_launches_get_503_and_recover_without_a_restart(stack):
+    if "redis" not in stack.processes:
+        pytest.skip("Redis is an outside server here; only the embedded one can be stopped")
+    stack.stop("redis")
+    try:
+        assert stack.get("/en/")[0] == 200
+        assert stack.get("/en/playground/")[0] == 200
+        status, body = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 3, "delay_ms": 0}})
+        assert status == 503
+        assert "broker" in body["errors"]["__all__"][0]
+    finally:
+        stack.start_redis()
+    deadline = time.monotonic() + 30
+    while True:  # the web processes and the worker reconnect on their own
+        status, body = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 3, "delay_ms": 0}})
+        if status == 201 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert status == 201, body
+    assert wait_finished(stack, body["id"])["status"] == "succeeded"
+
+
+def test_a_run_whose_worker_process_is_killed_is_retried_and_finishes_without_gaps(stack):
+    import os
+    import signal
+    from pathlib import Path
+
+    status, created = post_json(stack, "/api/runs", {"scenario": "tracer", "params": {"count": 60, "delay_ms": 50}})
+    assert status == 201
+    deadline = time.monotonic() + 20
+    while json.loads(stack.get(f"/api/runs/{created['id']}")[1])["last_seq"] < 5:
+        assert time.monotonic() < deadline, stack.logs()
+        time.sleep(0.05)
+
+    # SIGKILL the pool processes under the worker, as an out-of-memory killer would.
+    main = stack.processes["worker"].pid
+    children = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == main]
+    assert children, "the worker should have pool processes"
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+
+    run = wait_finished(stack, created["id"], timeout=60)
+    assert run["status"] == "succeeded", run
+    assert run["result"]["total"] == 60 * 61 // 2
+    frames = json.loads(stack.get(f"/api/runs/{created['id']}/frames")[1])["frames"]
+    assert [f["seq"] for f in frames] == list(range(60))  # replayed from where it was, nothing twice
+
+
+def _parent(proc) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

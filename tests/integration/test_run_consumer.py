@@ -1,5 +1,7 @@
 """The run WebSocket: snapshot on connect, live frames after it, resume with ?after=seq."""
 
+import asyncio
+
 import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
@@ -53,10 +55,12 @@ async def test_snapshot_holds_every_stored_frame_then_live_frames_follow(layer):
     assert [f["seq"] for f in snapshot["frames"]] == [0, 1, 2]
 
     # A batch overlapping the snapshot: only the new frames are sent, once each.
-    await layer.group_send(group_name(run.pk), {"type": "run.frames", "frames": [frame(2), frame(3), frame(4)]})
+    await layer.group_send(
+        group_name(run.pk), {"run": run.pk, "type": "run.frames", "frames": [frame(2), frame(3), frame(4)]}
+    )
     assert (await ws.receive_json_from())["frame"]["seq"] == 3
     assert (await ws.receive_json_from())["frame"]["seq"] == 4
-    await layer.group_send(group_name(run.pk), {"type": "run.done", "result": {"total": 1}})
+    await layer.group_send(group_name(run.pk), {"run": run.pk, "type": "run.done", "result": {"total": 1}})
     assert await ws.receive_json_from() == {"type": "done", "result": {"total": 1}}
     await ws.disconnect()
 
@@ -85,8 +89,10 @@ async def test_status_changes_are_forwarded(layer):
     ws = connect(f"/ws/runs/{run.pk}/")
     await ws.connect()
     await ws.receive_json_from()
-    await layer.group_send(group_name(run.pk), {"type": "run.status", "status": {"status": "failed", "error": "boom"}})
-    assert await ws.receive_json_from() == {"type": "status", "status": "failed", "error": "boom"}
+    await layer.group_send(
+        group_name(run.pk), {"run": run.pk, "type": "run.status", "status": {"status": "failed", "error": "boom"}}
+    )
+    assert await ws.receive_json_from() == {"type": "status", "status": "failed", "error": "boom", "error_text": "boom"}
     await ws.disconnect()
 
 
@@ -96,3 +102,111 @@ async def test_an_unknown_run_closes_the_socket(layer):
     output = await ws.receive_output()
     assert output["type"] == "websocket.close"
     assert output["code"] == 4404
+
+
+async def test_viewers_in_one_process_share_one_subscription_to_the_run(layer):
+    from playground.fanout import fanout
+
+    run = await make_run(stored=1, status=Run.Status.RUNNING)
+    viewers = [connect(f"/ws/runs/{run.pk}/") for _ in range(3)]
+    for ws in viewers:
+        await ws.connect()
+        await ws.receive_json_from()
+    assert len(layer.groups[group_name(run.pk)]) == 1  # one channel on the layer, not one per viewer
+    await layer.group_send(group_name(run.pk), {"run": run.pk, "type": "run.frames", "frames": [frame(1)]})
+    for ws in viewers:
+        assert (await ws.receive_json_from())["frame"]["seq"] == 1
+    for ws in viewers:
+        await ws.disconnect()
+    assert not fanout().viewers[run.pk]
+    assert run.pk in fanout().leaving  # it lingers a while, for a reader who reloads the page
+
+
+async def test_frames_arriving_while_the_snapshot_is_read_wait_and_come_after_it(layer, monkeypatch):
+    """A batch published between joining the run and reading the snapshot is neither
+    lost nor sent ahead of the snapshot, and what the snapshot holds is not sent twice."""
+    from playground import consumers
+
+    run = await make_run(stored=2, status=Run.Status.RUNNING)
+    real_load = consumers.load_snapshot
+
+    async def load_while_frames_arrive(run_id, after, language):
+        await layer.group_send(
+            group_name(run_id), {"run": run_id, "type": "run.frames", "frames": [frame(1), frame(2)]}
+        )
+        await sync_to_async(Frame.objects.create)(run_id=run_id, seq=2, data=frame(2))
+        await asyncio.sleep(0.05)  # let the fan-out hand the batch to the viewer meanwhile
+        return await real_load(run_id, after, language)
+
+    monkeypatch.setattr(consumers, "load_snapshot", load_while_frames_arrive)
+    ws = connect(f"/ws/runs/{run.pk}/")
+    await ws.connect()
+    snapshot = await ws.receive_json_from()
+    assert snapshot["type"] == "snapshot" and [f["seq"] for f in snapshot["frames"]] == [0, 1, 2]
+    await layer.group_send(group_name(run.pk), {"run": run.pk, "type": "run.frames", "frames": [frame(3)]})
+    assert (await ws.receive_json_from())["frame"]["seq"] == 3  # 1 and 2 were not repeated
+    await ws.disconnect()
+
+
+async def test_after_lingering_the_process_leaves_the_group_and_a_new_viewer_rejoins_it(layer, monkeypatch):
+    from playground import fanout as fanout_module
+
+    monkeypatch.setattr(fanout_module, "LINGER_SECONDS", 0.01)
+    run = await make_run(stored=1, status=Run.Status.RUNNING)
+    ws = connect(f"/ws/runs/{run.pk}/")
+    await ws.connect()
+    await ws.receive_json_from()
+    await ws.disconnect()
+    await asyncio.sleep(0.1)
+    assert not layer.groups.get(group_name(run.pk))
+
+    again = connect(f"/ws/runs/{run.pk}/?after=0")
+    await again.connect()
+    assert (await again.receive_json_from())["frames"] == []
+    await layer.group_send(group_name(run.pk), {"run": run.pk, "type": "run.frames", "frames": [frame(1)]})
+    assert (await again.receive_json_from())["frame"]["seq"] == 1
+    await again.disconnect()
+
+
+async def test_with_batch_frames_come_one_message_per_stored_batch(layer):
+    run = await make_run(stored=3, status=Run.Status.RUNNING)
+    ws = connect(f"/ws/runs/{run.pk}/?batch=1")
+    await ws.connect()
+    assert [f["seq"] for f in (await ws.receive_json_from())["frames"]] == [0, 1, 2]
+    send = {"run": run.pk, "type": "run.frames", "sent_at": 1.5}
+    await layer.group_send(group_name(run.pk), {**send, "frames": [frame(2), frame(3), frame(4)]})
+    overlapping = await ws.receive_json_from()
+    assert overlapping["type"] == "frames" and [f["seq"] for f in overlapping["frames"]] == [3, 4]
+    await layer.group_send(group_name(run.pk), {**send, "frames": [frame(5), frame(6)]})
+    assert await ws.receive_json_from() == {"type": "frames", "frames": [frame(5), frame(6)], "sent_at": 1.5}
+    await ws.disconnect()
+
+
+async def test_when_the_layer_fails_viewers_are_closed_so_they_resume_elsewhere(layer, monkeypatch):
+    from playground.fanout import RECONNECT, fanout
+
+    run = await make_run(stored=1, status=Run.Status.RUNNING)
+    real_receive = layer.receive
+    calls = []
+
+    async def fails_once(channel):
+        calls.append(channel)
+        if len(calls) == 1:
+            await asyncio.sleep(0.05)
+            raise ConnectionError("Redis went away")
+        return await real_receive(channel)
+
+    monkeypatch.setattr(layer, "receive", fails_once)
+    ws = connect(f"/ws/runs/{run.pk}/")
+    await ws.connect()
+    assert (await ws.receive_json_from())["type"] == "snapshot"
+    closed = await ws.receive_output(timeout=2)
+    assert closed["type"] == "websocket.close" and closed["code"] == RECONNECT
+    assert fanout().started is None and not fanout().viewers
+
+    again = connect(f"/ws/runs/{run.pk}/?after=0")  # the page reconnects: a new subscription
+    await again.connect()
+    await again.receive_json_from()
+    await layer.group_send(group_name(run.pk), {"run": run.pk, "type": "run.frames", "frames": [frame(1)]})
+    assert (await again.receive_json_from())["frame"]["seq"] == 1
+    await again.disconnect()

@@ -60,3 +60,24 @@ def test_bad_input_exits_2_with_one_clear_line(args, message):
     assert len(lines) == 1, done.stderr
     assert message in lines[0]
     assert done.stdout == ""
+
+
+def _preset_cases():
+    from workers.sim.scenarios import all_scenarios
+
+    for scenario in all_scenarios():
+        yield pytest.param(scenario, None, id=f"{scenario.slug}-defaults")
+        for preset in scenario.presets:
+            yield pytest.param(scenario, preset, id=f"{scenario.slug}-{preset.name}")
+
+
+@pytest.mark.parametrize(("scenario", "preset"), list(_preset_cases()))
+def test_every_scenario_and_preset_runs_from_the_command_line(scenario, preset, capsys):
+    values = {} if preset is None else preset.values
+    if scenario.slug == "tracer":
+        values = {**values, "delay_ms": 0}
+    sets = [arg for name, value in values.items() for arg in ("--set", f"{name}={str(value).lower()}")]
+    call_command("simulate", scenario.slug, *sets, "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert result and all(isinstance(key, str) for key in result)
+    assert set(values) <= {p.name for p in scenario.params}  # presets only name real parameters

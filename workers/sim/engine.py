@@ -46,6 +46,36 @@ class Chart:
         }
 
 
+@dataclass(frozen=True)
+class Node:
+    """A box in a scenario's topology view; x and y are 0..1 across and down."""
+
+    id: str
+    label: Text
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Nodes and links drawn beside the charts; frames colour nodes by their live state."""
+
+    nodes: tuple[Node, ...]
+    links: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        ids = {node.id for node in self.nodes}
+        for source, target in self.links:
+            if source not in ids or target not in ids:
+                raise ValueError(f"link {source}->{target} names a node that does not exist")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nodes": [{"id": n.id, "label": n.label.as_dict(), "x": n.x, "y": n.y} for n in self.nodes],
+            "links": [{"source": s, "target": t} for s, t in self.links],
+        }
+
+
 RunFunction = Callable[[dict[str, Any], int], Iterator[Frame | Result]]
 
 
@@ -59,6 +89,13 @@ class Scenario:
     charts: tuple[Chart, ...]
     run: RunFunction
     presets: tuple[Preset, ...] = field(default_factory=tuple)
+    topology: Topology | None = None
+
+    def preset(self, name: str) -> Preset:
+        for preset in self.presets:
+            if preset.name == name:
+                return preset
+        raise KeyError(name)
 
     def param(self, name: str) -> Param:
         for spec in self.params:
@@ -81,6 +118,7 @@ class Scenario:
             "params": [spec.as_dict() for spec in self.params],
             "charts": [chart.as_dict() for chart in self.charts],
             "presets": [{"name": p.name, "label": p.label.as_dict(), "values": p.values} for p in self.presets],
+            "topology": self.topology.as_dict() if self.topology else None,
         }
 
 

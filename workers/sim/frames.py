@@ -40,15 +40,20 @@ class Frame:
     progress: float
     series: dict[str, float] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    # Live state of topology nodes by id: "ok", "busy", "degraded", "down" or "idle".
+    nodes: dict[str, str] | None = None
 
     def as_dict(self, seq: int) -> dict[str, Any]:
-        return {
+        frame = {
             "seq": seq,
             "t": round(self.t, 6),
             "progress": min(1.0, max(0.0, round(self.progress, 6))),
             "series": dict(self.series),
             "events": [event.as_dict() for event in self.events],
         }
+        if self.nodes is not None:
+            frame["nodes"] = dict(self.nodes)
+        return frame
 
 
 @dataclass(frozen=True)

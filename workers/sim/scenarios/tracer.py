@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Chart, Scenario, Series
+from ..engine import Chart, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Param, Preset
 
@@ -32,9 +32,31 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                     text=Text(en=f"Halfway: reached {i} of {count}", ja=f"折り返し地点: {count} 中 {i} に到達しました"),
                 )
             )
-        yield Frame(t=float(i), progress=i / count, series={"count": i, "total": total}, events=events)
+        yield Frame(
+            t=float(i),
+            progress=i / count,
+            series={"count": i, "total": total},
+            events=events,
+            nodes={**PIPE_STATES, "worker": "busy"} if i < count else PIPE_STATES,
+        )
     yield Result({"count": count, "total": total, "seed": seed})
 
+
+# The path of a run, drawn as the topology: the worker is busy while it counts.
+PIPE = Topology(
+    nodes=(
+        Node("form", Text(en="Run form", ja="実行フォーム"), 0.1, 0.25),
+        Node("broker", Text(en="Task queue", ja="タスクキュー"), 0.4, 0.25),
+        Node("worker", Text(en="Worker", ja="ワーカー"), 0.7, 0.25),
+        Node("database", Text(en="Database", ja="データベース"), 0.7, 0.8),
+        Node("socket", Text(en="WebSocket", ja="WebSocket"), 0.4, 0.8),
+        Node("browser", Text(en="Browser", ja="ブラウザー"), 0.1, 0.8),
+    ),
+    # Frames are stored, then announced over the channel layer; a joining socket reads the store.
+    links=(("form", "broker"), ("broker", "worker"), ("worker", "database"), ("worker", "socket"),
+           ("database", "socket"), ("socket", "browser")),
+)  # fmt: skip
+PIPE_STATES = {node.id: "ok" for node in PIPE.nodes}
 
 SCENARIO = Scenario(
     slug="tracer",
@@ -94,6 +116,7 @@ SCENARIO = Scenario(
         ),
     ),
     run=run,
+    topology=PIPE,
     presets=(
         Preset(name="quick", label=Text(en="Quick", ja="すぐ終わる"), values={"count": 10, "delay_ms": 50}),
         Preset(name="slow", label=Text(en="Slow and long", ja="ゆっくり長く"), values={"count": 100, "delay_ms": 200}),
