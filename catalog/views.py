@@ -27,7 +27,7 @@ def demo_scenarios(pattern: Pattern) -> list:
     scenarios = all_scenarios()
     if pattern.scenario:
         return [s for s in scenarios if s.slug == pattern.scenario]
-    return [s for s in scenarios if s.pattern == pattern.slug]
+    return [s for s in scenarios if pattern.slug == s.pattern or pattern.slug in s.also_patterns]
 
 
 def rendered_body(pattern: Pattern, language: str) -> str:
@@ -131,7 +131,10 @@ def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "pattern": pattern,
         "body_html": mark_safe(rendered_body(pattern, language)),  # noqa: S308 - sanitised by nh3
         "untranslated": not pattern.is_translated(language),
-        "scenarios": demo_scenarios(pattern),
+        "scenarios": [
+            {"slug": s.slug, "title": s.title.get(language), "source": s.source.get(language) if s.source else ""}
+            for s in demo_scenarios(pattern)
+        ],
         "linked": sorted(linked.values(), key=lambda p: p.title),
     }
     return render(request, "catalog/pattern_detail.html", context)

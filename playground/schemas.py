@@ -85,6 +85,7 @@ class ScenarioOut(Schema):
     charts: list[ChartOut]
     presets: list[PresetOut]
     topology: TopologyOut | None = None
+    source: Localized | None = Field(None, description="What the simulation is validated against.")
 
 
 class ScenariosOut(Schema):

@@ -149,6 +149,7 @@ def _scenario_context(spec: Scenario, form, chosen_preset: str = "") -> dict[str
         "scenario": spec,
         "title": spec.title.get(language),
         "description": spec.description.get(language),
+        "source": spec.source.get(language) if spec.source else "",
         "form": form,
         "presets": [{"name": p.name, "label": p.label.get(language)} for p in spec.presets],
         "chosen_preset": chosen_preset,

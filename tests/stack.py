@@ -127,7 +127,14 @@ class Stack:
             return exc.code, exc.read()
 
     def wait_ready(self, timeout: float = 60) -> None:
-        wait_for(lambda: _safe_status(self, "/readyz") == 200, "/readyz to answer 200", self, timeout)
+        try:
+            wait_for(lambda: _safe_status(self, "/readyz") == 200, "/readyz to answer 200", self, timeout)
+        except TimeoutError as exc:
+            try:
+                body = self.get("/readyz", timeout=5)[1].decode(errors="replace")
+            except OSError as error:
+                body = repr(error)
+            raise TimeoutError(f"/readyz answered: {body}\n{exc}") from None
 
 
 def _safe_status(stack: Stack, path: str) -> int | None:

@@ -90,6 +90,11 @@ class Scenario:
     run: RunFunction
     presets: tuple[Preset, ...] = field(default_factory=tuple)
     topology: Topology | None = None
+    # What the simulation is checked against (a formula, a paper, a book chapter),
+    # shown beside "Run the demo" and on the scenario page.
+    source: Text | None = None
+    # Other pattern pages (slugs) whose "Run the demo" leads here too.
+    also_patterns: tuple[str, ...] = ()
 
     def preset(self, name: str) -> Preset:
         for preset in self.presets:
@@ -119,6 +124,7 @@ class Scenario:
             "charts": [chart.as_dict() for chart in self.charts],
             "presets": [{"name": p.name, "label": p.label.as_dict(), "values": p.values} for p in self.presets],
             "topology": self.topology.as_dict() if self.topology else None,
+            "source": self.source.as_dict() if self.source else None,
         }
 
 

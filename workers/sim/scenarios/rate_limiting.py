@@ -394,6 +394,12 @@ SCENARIO = Scenario(
         ),
     ),
     run=run,
+    source=_text(
+        "The token bucket's bound of burst + rate × T in any interval T (RFC 2697); the fixed window's edge effect; "
+        "Jain's fairness index (Jain, Chiu and Hawe, 1984)",
+        "任意の長さ T の区間で burst + rate × T を超えないというトークンバケットの上限（RFC 2697）、固定ウィンドウの境界で起きる超過、"
+        "Jain の公平性指標（Jain、Chiu、Hawe、1984 年）",
+    ),
     topology=Topology(
         nodes=(
             Node("clients", _text("Clients", "クライアント"), 0.12, 0.5),
