@@ -76,6 +76,13 @@ class TopologyOut(Schema):
     links: list[LinkOut]
 
 
+class MeasureOut(Schema):
+    name: str = Field(description="A key of the run's result.")
+    label: Localized
+    unit: str
+    help: Localized | None = None
+
+
 class ScenarioOut(Schema):
     slug: str
     pattern: str | None
@@ -86,6 +93,7 @@ class ScenarioOut(Schema):
     presets: list[PresetOut]
     topology: TopologyOut | None = None
     source: Localized | None = Field(None, description="What the simulation is validated against.")
+    results: list[MeasureOut] = Field(default_factory=list, description="What the result's keys mean.")
 
 
 class ScenariosOut(Schema):

@@ -154,6 +154,8 @@ def _scenario_context(spec: Scenario, form, chosen_preset: str = "") -> dict[str
         "presets": [{"name": p.name, "label": p.label.get(language)} for p in spec.presets],
         "chosen_preset": chosen_preset,
         "pattern_slug": spec.pattern,
+        # run.js draws the (empty) charts while the launch is in flight.
+        "chart_config": {"scenario": spec.slug, "language": language, "charts": [c.as_dict() for c in spec.charts]},
     }
 
 
@@ -212,7 +214,12 @@ def _page_config(spec: Scenario, *watched: Run) -> dict[str, Any]:
     """What run.js needs to follow one run (the run page) or two (compare)."""
     return {
         "socketPort": settings.WEBSOCKET_PORT,
+        "scenario": spec.slug,
         "language": get_language(),
+        "results": {
+            m.name: {"label": m.label.get(get_language()), "unit": m.unit, "help": m.help.get(get_language()) if m.help else ""}
+            for m in spec.results
+        },
         "charts": [chart.as_dict() for chart in spec.charts],
         "topology": spec.topology.as_dict() if spec.topology else None,
         "statusLabels": {value: str(label) for value, label in Run.Status.choices},

@@ -9,6 +9,74 @@
 (function () {
   "use strict";
 
+const DASHES = ["solid", "dash"];
+const PALETTE = ["#2563eb", "#059669", "#dc2626", "#d97706", "#7c3aed", "#0891b2"];
+const CHART_OPTIONS = { responsive: true, displaylogo: false };
+
+// One trace per series (and run, when comparing: r is 0 for A, 1 for B, -1 alone).
+function trace(series, i, lang, r, x, y) {
+  return {
+    x, y, mode: "lines",
+    name: (r === 0 ? "A " : r === 1 ? "B " : "") + series.label[lang],
+    line: { color: PALETTE[i % PALETTE.length], dash: DASHES[Math.max(r, 0) % DASHES.length], width: 2 },
+  };
+}
+
+function chartLayout(chart, lang, legend) {
+  return {
+    title: { text: chart.title[lang] },
+    xaxis: { title: { text: chart.x_title[lang] } },
+    yaxis: { title: { text: chart.y_title[lang] }, rangemode: "tozero" },
+    margin: { t: 40, r: 10, b: 45, l: 60 },
+    height: 300,
+    showlegend: legend,
+    legend: { orientation: "h", y: -0.25 },
+  };
+}
+
+// ---- charts drawn ahead: on the scenario page, Run draws the scenario's empty charts
+// while the launch is in flight (building one takes tens of milliseconds); the run's
+// view then adopts them instead of building its own.
+let prebuilt = null;
+function prebuildCharts() {
+  const configEl = document.getElementById("chart-config");
+  if (!configEl || !window.Plotly || prebuilt) return;
+  const config = JSON.parse(configEl.textContent);
+  const holder = document.createElement("div");
+  const main = document.getElementById("main") || document.body;
+  holder.style.cssText = `position:absolute;left:-10000px;top:0;width:${main.clientWidth}px`;
+  holder.setAttribute("aria-hidden", "true");
+  document.body.appendChild(holder);
+  prebuilt = { scenario: config.scenario, language: config.language, holder, charts: {} };
+  for (const chart of config.charts) {
+    const el = document.createElement("div");
+    el.className = "chart";
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", chart.title[config.language]);
+    holder.appendChild(el);
+    const traces = chart.series.map((s, i) => trace(s, i, config.language, -1, [], []));
+    Plotly.newPlot(el, traces, chartLayout(chart, config.language, traces.length > 1), CHART_OPTIONS);
+    prebuilt.charts[chart.id] = el;
+  }
+}
+
+// The chart drawn ahead for this run's view, if any; with chartId null, only whether
+// charts were drawn ahead for it (false when not).
+function takePrebuilt(config, chartId) {
+  if (!prebuilt || prebuilt.scenario !== config.scenario || prebuilt.language !== config.language) return false;
+  if (chartId === null) return true;
+  const el = prebuilt.charts[chartId];
+  delete prebuilt.charts[chartId];
+  return el || false;
+}
+
+function discardPrebuilt() {
+  if (!prebuilt) return;
+  Object.values(prebuilt.charts).forEach((el) => Plotly.purge(el));
+  prebuilt.holder.remove();
+  prebuilt = null;
+}
+
 function start(configEl) {
   if (configEl.dataset.started) return;
   configEl.dataset.started = "1";
@@ -16,8 +84,6 @@ function start(configEl) {
   const lang = config.language;
   const finished = new Set(["succeeded", "failed", "cancelled"]);
   const comparing = config.runs.length > 1;
-  const DASHES = ["solid", "dash"];
-  const PALETTE = ["#2563eb", "#059669", "#dc2626", "#d97706", "#7c3aed", "#0891b2"];
 
   // ---- charts: one plotly chart per chart spec; one trace per series and run ----
   const chartsEl = document.getElementById("charts");
@@ -25,38 +91,32 @@ function start(configEl) {
   // A chart may be built after frames have arrived (charts are built one per task, so the
   // socket's first messages are not held up): it starts with every frame seen so far.
   const buildChart = (chart) => {
-    const el = document.createElement("div");
-    el.className = "chart";
+    const ready = !comparing && takePrebuilt(config, chart.id);  // an element, or false
+    const el = ready || document.createElement("div");
     el.id = "chart-" + chart.id;
+    chartsEl.appendChild(el);
+    charts.push({ el, series: chart.series.map((s) => s.name) });
+    if (ready) {
+      Plotly.Plots.resize(el);
+      views.forEach((view, r) => drawFrames(r, view.frames, charts.length - 1));
+      return;
+    }
+    el.className = "chart";
     el.setAttribute("role", "img");
     el.setAttribute("aria-label", chart.title[lang]);
-    chartsEl.appendChild(el);
     const traces = [];
     config.runs.forEach((run, r) => {
       const seen = views[r].frames;
       chart.series.forEach((s, i) => {
         const shown = seen.filter((f) => f.series[s.name] !== undefined && f.series[s.name] !== null);
-        traces.push({
-          x: shown.map((f) => f.t), y: shown.map((f) => f.series[s.name]), mode: "lines",
-          name: (comparing ? (r === 0 ? "A " : "B ") : "") + s.label[lang],
-          line: { color: PALETTE[i % PALETTE.length], dash: DASHES[r % DASHES.length], width: 2 },
-        });
+        traces.push(trace(s, i, lang, comparing ? r : -1, shown.map((f) => f.t), shown.map((f) => f.series[s.name])));
       });
     });
-    Plotly.newPlot(el, traces, {
-      title: { text: chart.title[lang] },
-      xaxis: { title: { text: chart.x_title[lang] } },
-      yaxis: { title: { text: chart.y_title[lang] }, rangemode: "tozero" },
-      margin: { t: 40, r: 10, b: 45, l: 60 },
-      height: 300,
-      showlegend: traces.length > 1,
-      legend: { orientation: "h", y: -0.25 },
-    }, { responsive: true, displaylogo: false });
-    charts.push({ el, series: chart.series.map((s) => s.name) });
+    Plotly.newPlot(el, traces, chartLayout(chart, lang, traces.length > 1), CHART_OPTIONS);
   };
 
-  function drawFrames(runIndex, frames) {
-    for (const chart of charts) {
+  function drawFrames(runIndex, frames, only) {
+    for (const chart of only === undefined ? charts : [charts[only]]) {
       const n = chart.series.length;
       const xs = chart.series.map(() => []);
       const ys = chart.series.map(() => []);
@@ -237,18 +297,26 @@ function start(configEl) {
     const results = views.map((v) => v.result);
     if (results.every((r) => !r)) return;
     body.replaceChildren();
-    const keys = [];
+    // The scenario's own order and labels first, then any key it did not describe.
+    const labels = config.results || {};
+    const keys = Object.keys(labels).filter((key) => results.some((r) => r && key in r));
     for (const result of results) for (const key of Object.keys(result || {})) if (!keys.includes(key)) keys.push(key);
     for (const key of keys) {
       const row = document.createElement("tr");
       const name = document.createElement("th");
       name.scope = "row";
-      name.textContent = key;
+      const measure = labels[key];
+      name.textContent = measure ? measure.label : key;
+      if (measure && measure.help) name.title = measure.help;
+      const code = document.createElement("code");
+      code.className = "result-key";
+      code.textContent = key;
+      name.append(" ", code);
       row.appendChild(name);
       const values = results.map((r) => (r ? r[key] : undefined));
       for (const value of values) {
         const cell = document.createElement("td");
-        cell.textContent = formatValue(value);
+        cell.textContent = formatValue(value) + (measure && measure.unit && value !== null && value !== undefined ? " " + measure.unit : "");
         row.appendChild(cell);
       }
       if (comparing) {
@@ -285,7 +353,10 @@ function start(configEl) {
     chartsStarted = true;
     buildChart(pending.shift());  // the first at once, the rest one per task
     (function buildNext() {
-      if (!pending.length) return;
+      if (!pending.length) {
+        discardPrebuilt();  // any the view did not adopt
+        return;
+      }
       setTimeout(() => { buildChart(pending.shift()); buildNext(); }, 0);
     })();
   }
@@ -385,14 +456,19 @@ function start(configEl) {
   views.forEach(connect);
   // The charts are built when the first message comes (or after 150 ms): building one
   // blocks the page for tens of milliseconds, which would hold up the socket's opening.
-  setTimeout(startCharts, 150);
+  if (!comparing && takePrebuilt(config, null)) startCharts();  // drawn already: adopt them now
+  else setTimeout(startCharts, 150);
   window.atlasRun = { views };  // for tests and the curious
 }
 
 function boot() {
   const configEl = document.getElementById("run-config");
-  if (configEl && window.Plotly) start(configEl);
-  else if (window.Plotly && document.getElementById("run-form")) warmUp();
+  if (configEl && window.Plotly) {
+    start(configEl);
+  } else if (window.Plotly && document.getElementById("run-form")) {
+    warmUp();
+    discardPrebuilt();  // the form came back (a field error): its charts are not needed
+  }
 }
 
 // Plotly's first chart on a page costs ~200 ms of one-time setup (styles, measuring
@@ -415,4 +491,7 @@ function warmUp() {
 }
 document.addEventListener("DOMContentLoaded", boot);
 document.addEventListener("htmx:afterSettle", boot);  // the run's page swapped in after Run
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.target.id === "run-form") prebuildCharts();
+});
 })();

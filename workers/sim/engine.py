@@ -76,6 +76,24 @@ class Topology:
         }
 
 
+@dataclass(frozen=True)
+class Measure:
+    """One key of a scenario's result, as a reader sees it: label, unit and meaning."""
+
+    name: str
+    label: Text
+    unit: str = ""
+    help: Text | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label.as_dict(),
+            "unit": self.unit,
+            "help": self.help.as_dict() if self.help else None,
+        }
+
+
 RunFunction = Callable[[dict[str, Any], int], Iterator[Frame | Result]]
 
 
@@ -95,6 +113,8 @@ class Scenario:
     source: Text | None = None
     # Other pattern pages (slugs) whose "Run the demo" leads here too.
     also_patterns: tuple[str, ...] = ()
+    # Labels for the result's keys, in the order a reader should see them.
+    results: tuple[Measure, ...] = ()
 
     def preset(self, name: str) -> Preset:
         for preset in self.presets:
@@ -125,6 +145,7 @@ class Scenario:
             "presets": [{"name": p.name, "label": p.label.as_dict(), "values": p.values} for p in self.presets],
             "topology": self.topology.as_dict() if self.topology else None,
             "source": self.source.as_dict() if self.source else None,
+            "results": [measure.as_dict() for measure in self.results],
         }
 
 

@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Chart, Node, Scenario, Series, Topology
+from ..engine import Chart, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Choice, Param, Preset
 
@@ -394,6 +394,34 @@ SCENARIO = Scenario(
         ),
     ),
     run=run,
+    results=(
+        Measure("admitted", _text("Admitted", "受け付けた数"), "req"),
+        Measure("rejected", _text("Rejected (429)", "拒否した数（429）"), "req"),
+        Measure(
+            "max_admitted_in_any_second",
+            _text("Most admitted in any one second", "任意の 1 秒間に受け付けた最大数"),
+            "req",
+            _text("Over every one-second span, not only calendar seconds.", "暦の秒の区切りに限らず、あらゆる 1 秒間で数えます。"),
+        ),
+        Measure(
+            "jain_index",
+            _text("Fairness between clients (Jain's index)", "クライアント間の公平性（Jain の指標）"),
+            help=_text(
+                "1 when every client got the same share; 1/n when one client got everything.",
+                "全クライアントが同じだけ受け付けられたら 1、1 つのクライアントが独占したら 1/n です。",
+            ),
+        ),
+        Measure("offered", _text("Offered", "届いた数"), "req"),
+        Measure(
+            "admitted_bound",
+            _text("Most the algorithm may admit", "アルゴリズム上の受け付け上限"),
+            "req",
+            _text(
+                "Token bucket: burst + rate × duration; windows: the limit per second × the seconds started.",
+                "トークンバケットは burst + rate × 時間、ウィンドウ方式は 1 秒あたりの上限 × 始まった秒数です。",
+            ),
+        ),
+    ),
     source=_text(
         "The token bucket's bound of burst + rate × T in any interval T (RFC 2697); the fixed window's edge effect; "
         "Jain's fairness index (Jain, Chiu and Hawe, 1984)",

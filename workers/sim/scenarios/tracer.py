@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Chart, Node, Scenario, Series, Topology
+from ..engine import Chart, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Param, Preset
 
@@ -116,6 +116,11 @@ SCENARIO = Scenario(
         ),
     ),
     run=run,
+    results=(
+        Measure("count", Text(en="Numbers counted", ja="数えた個数")),
+        Measure("total", Text(en="Running total at the end", ja="最後の累計")),
+        Measure("seed", Text(en="Seed", ja="シード")),
+    ),
     topology=PIPE,
     presets=(
         Preset(name="quick", label=Text(en="Quick", ja="すぐ終わる"), values={"count": 10, "delay_ms": 50}),
