@@ -7,7 +7,10 @@ in order, whenever it connects.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -17,11 +20,17 @@ from django.conf import settings
 from django.utils import translation
 
 from . import runs
-from .fanout import fanout
+from .fanout import RECONNECT, fanout
 from .models import Frame, Run
 from .serializers import run_summary
 
+log = logging.getLogger(__name__)
+
 NOT_FOUND = 4404
+# Live messages a viewer may fall behind by (a batch is a quarter second of frames, so
+# about a minute) before the server gives up on it: its socket is closed with RECONNECT
+# and the page resumes from the database. A stalled reader never holds up the others.
+OUTBOX_LIMIT = 256
 
 
 def parse_after(query_string: bytes) -> int:
@@ -80,8 +89,9 @@ def encoded_frames(message: dict[str, Any]) -> list[tuple[int, str]]:
 
 class RunConsumer(AsyncJsonWebsocketConsumer):
     """One viewer of one run. Live messages come from the process's fan-out (see
-    fanout.py); until the snapshot is sent they wait in a backlog, so the viewer
-    always gets the snapshot first and then every later frame once, in order."""
+    fanout.py) into the viewer's own bounded outbox, which a task of its own sends on
+    once the snapshot is out: the viewer always gets the snapshot first and then every
+    later frame once, in order, and the fan-out never waits on a slow socket."""
 
     # No channel of its own: an alias with no configured layer spares each viewer
     # a channel and a receive loop on the layer; the fan-out delivers instead.
@@ -95,8 +105,9 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         # ?batch=1: one "frames" message per stored batch instead of one "frame" per frame
         # (fewer, larger messages: what lets one process serve many viewers of a run).
         self.batch = parse_batch(query)
-        self.live = False
-        self.backlog: list[dict[str, Any]] = []
+        self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        self.sender: asyncio.Task | None = None
+        self.overflowed = False
         await self.accept()
         await fanout().join(self.run_id, self)
         snapshot = await load_snapshot(self.run_id, self.last_seq, self.language)
@@ -109,18 +120,35 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         run = snapshot["run"]
         if run["status"] == Run.Status.SUCCEEDED:
             await self.send_json({"type": "done", "result": run["result"]})
-        while self.backlog:  # what arrived while the snapshot was being read and sent
-            await self.handle(self.backlog.pop(0))
-        self.live = True
+        # What arrived while the snapshot was read and sent waits in the outbox; send it on.
+        if not self.overflowed:
+            self.sender = asyncio.create_task(self._send_outbox(), name=f"run-{self.run_id}-viewer")
 
     async def disconnect(self, code: int) -> None:
+        if self.sender is not None:
+            self.sender.cancel()
         await fanout().leave(self.run_id, self)
 
     async def deliver(self, message: dict[str, Any]) -> None:
-        if self.live:
-            await self.handle(message)
-        else:
-            self.backlog.append(message)
+        """Called by the fan-out for every live message of the run; never waits."""
+        if self.overflowed:
+            return
+        try:
+            self.outbox.put_nowait(message)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            log.warning("a viewer of run %s fell %s messages behind; asking it to reconnect", self.run_id, OUTBOX_LIMIT)
+            if self.sender is not None:
+                self.sender.cancel()
+            self.closing = asyncio.create_task(self._close_quietly())
+
+    async def _send_outbox(self) -> None:
+        while True:
+            await self.handle(await self.outbox.get())
+
+    async def _close_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.close(code=RECONNECT)
 
     async def handle(self, message: dict[str, Any]) -> None:
         kind = message.get("type")

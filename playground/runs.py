@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -90,6 +93,31 @@ def at_capacity(run: Run) -> bool:
     if running.count() >= settings.RUN_MAX_ACTIVE_TOTAL:
         return True
     return bool(run.client) and running.filter(client=run.client).count() >= settings.RUN_MAX_ACTIVE_PER_CLIENT
+
+
+CLAIM_LOCK = "atlas:run-claim"
+
+
+@contextlib.contextmanager
+def claim_gate() -> Iterator[None]:
+    """Held while a worker checks the caps and claims a run, so two workers starting
+    runs at the same moment cannot both take the last free place. A lock in Redis
+    (where the tasks come from) serves any number of workers on any database; if it
+    cannot be had, the claim goes ahead unguarded rather than stalling the queue."""
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
+    lock = client.lock(CLAIM_LOCK, timeout=10, blocking_timeout=5)
+    try:
+        held = lock.acquire()
+    except redis.RedisError:
+        log.warning("could not take the run-claim lock; claiming without it", exc_info=True)
+        held = False
+    try:
+        yield
+    finally:
+        if held:
+            with contextlib.suppress(redis.RedisError):
+                lock.release()
+        client.close()
 
 
 def do_claim(run: Run) -> bool:

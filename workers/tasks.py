@@ -31,13 +31,6 @@ def run_scenario(run_id: int) -> None:
     except KeyError:
         runs.do_fail(run, runs.UNKNOWN_SCENARIO_MESSAGE)
         return
-    if run.status == Run.Status.QUEUED and runs.at_capacity(run):
-        # Over the per-client or total cap: stay queued (visibly) and ask again shortly.
-        try:
-            run_scenario.apply_async((run_id,), countdown=settings.RUN_REQUEUE_SECONDS)
-        except Exception:  # noqa: BLE001 - the broker went away; the reaper offers it again later
-            log.warning("could not requeue run %s; the reaper will offer it again", run_id, exc_info=True)
-        return
     if run.status == Run.Status.RUNNING and run.attempts >= settings.RUN_MAX_ATTEMPTS:
         runs.do_fail(run, runs.WORKER_LOST_AGAIN_MESSAGE)
         return
@@ -45,7 +38,17 @@ def run_scenario(run_id: int) -> None:
     # A run found already running was redelivered after its worker was lost.
     # Scenarios are reproducible, so replay it and skip the frames already stored.
     resume_after = run.last_seq
-    if not runs.do_claim(run):
+    with runs.claim_gate():
+        full = run.status == Run.Status.QUEUED and runs.at_capacity(run)
+        claimed = not full and runs.do_claim(run)
+    if full:
+        # Over the per-client or total cap: stay queued (visibly) and ask again shortly.
+        try:
+            run_scenario.apply_async((run_id,), countdown=settings.RUN_REQUEUE_SECONDS)
+        except Exception:  # noqa: BLE001 - the broker went away; the reaper offers it again later
+            log.warning("could not requeue run %s; the reaper will offer it again", run_id, exc_info=True)
+        return
+    if not claimed:
         return
     broadcast_queue_positions()
     publisher = FramePublisher(run)

@@ -150,3 +150,38 @@ def _parent(proc) -> int | None:
         return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def test_the_claim_gate_lets_one_worker_at_a_time_check_the_caps_and_claim(stack, settings):
+    import threading
+
+    from config.settings import embedded_redis_socket
+    from playground.runs import claim_gate
+
+    settings.REDIS_URL = stack.env.get("REDIS_URL") or f"unix://{embedded_redis_socket(stack.var_dir)}"
+    inside: list[str] = []
+    overlaps: list[bool] = []
+
+    def claim(name: str) -> None:
+        with claim_gate():
+            overlaps.append(bool(inside))
+            inside.append(name)
+            time.sleep(0.2)
+            inside.remove(name)
+
+    threads = [threading.Thread(target=claim, args=(f"worker {i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps == [False, False, False]
+
+
+def test_the_claim_gate_does_not_stall_claims_when_redis_is_unreachable(settings):
+    from playground.runs import claim_gate
+
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
+    started = time.monotonic()
+    with claim_gate():
+        pass
+    assert time.monotonic() - started < 3

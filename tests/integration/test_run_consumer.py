@@ -210,3 +210,33 @@ async def test_when_the_layer_fails_viewers_are_closed_so_they_resume_elsewhere(
     await layer.group_send(group_name(run.pk), {"run": run.pk, "type": "run.frames", "frames": [frame(1)]})
     assert (await again.receive_json_from())["frame"]["seq"] == 1
     await again.disconnect()
+
+
+async def test_a_stalled_viewer_is_let_go_without_holding_up_the_others(layer, monkeypatch):
+    from playground import consumers
+    from playground.fanout import RECONNECT, fanout
+
+    monkeypatch.setattr(consumers, "OUTBOX_LIMIT", 5)
+    run = await make_run(stored=1, status=Run.Status.RUNNING)
+    stalled = connect(f"/ws/runs/{run.pk}/")
+    await stalled.connect()
+    assert (await stalled.receive_json_from())["type"] == "snapshot"
+    # This reader stops reading: every send to its socket waits for ever.
+    (stuck,) = fanout().viewers[run.pk]
+    forever = asyncio.Event()
+
+    async def never_returns(*args, **kwargs):
+        await forever.wait()
+
+    monkeypatch.setattr(stuck, "send", never_returns)
+    healthy = connect(f"/ws/runs/{run.pk}/")
+    await healthy.connect()
+    assert (await healthy.receive_json_from())["type"] == "snapshot"
+
+    for seq in range(1, 11):  # more than the stalled viewer's outbox holds
+        await layer.group_send(group_name(run.pk), {"run": run.pk, "type": "run.frames", "frames": [frame(seq)]})
+    for seq in range(1, 11):
+        assert (await healthy.receive_json_from(timeout=2))["frame"]["seq"] == seq
+    closed = await stalled.receive_output(timeout=2)
+    assert closed["type"] == "websocket.close" and closed["code"] == RECONNECT  # the page resumes from the database
+    await healthy.disconnect()
