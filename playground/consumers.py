@@ -21,7 +21,7 @@ from django.utils import translation
 
 from . import runs
 from .fanout import RECONNECT, fanout
-from .models import Frame, Run
+from .models import Frame, Run, translated_error
 from .serializers import run_summary
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         status = dict(message["status"])
         if status.get("error"):
             with translation.override(self.language):
-                status["error_text"] = translation.gettext(status["error"])
+                status["error_text"] = translated_error(status["error"])
         await self.send_json({"type": "status", **status})
 
     async def run_done(self, message: dict[str, Any]) -> None:

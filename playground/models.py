@@ -11,8 +11,23 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+# A failure with details only the program knows (an exception's text): stored in
+# English with the details filled in, shown with the sentence in the reader's language.
+SIMULATION_ERROR = gettext_noop("The simulation stopped with an error: %(detail)s")
+_SIMULATION_ERROR_PREFIX = SIMULATION_ERROR.split("%(detail)s")[0]
+
+
+def translated_error(error: str) -> str:
+    """A stored failure reason in the active language: known reasons are translated whole,
+    a simulation error keeps its details and translates the sentence around them."""
+    if not error:
+        return ""
+    if error.startswith(_SIMULATION_ERROR_PREFIX):
+        return gettext(SIMULATION_ERROR) % {"detail": error[len(_SIMULATION_ERROR_PREFIX) :]}
+    return gettext(error)
 
 
 class Run(models.Model):
@@ -81,7 +96,7 @@ class Run(models.Model):
 
     def error_text(self) -> str:
         """The failure reason in the active language (known reasons are translated)."""
-        return gettext(self.error) if self.error else ""
+        return translated_error(self.error)
 
     def status_message(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from playground import runs
-from playground.models import Run
+from playground.models import SIMULATION_ERROR, Run
 from workers.progress import FramePublisher, broadcast_queue_positions
 from workers.sim.engine import play
 from workers.sim.scenarios import get as get_scenario
@@ -67,7 +67,7 @@ def run_scenario(run_id: int) -> None:
     except Exception as exc:
         log.exception("run %s failed", run_id)
         publisher.flush()
-        runs.do_fail(run, f"{type(exc).__name__}: {exc}")
+        runs.do_fail(run, SIMULATION_ERROR % {"detail": f"{type(exc).__name__}: {exc}"})
         return
     runs.do_succeed(run, playback.result or {})
 

@@ -215,3 +215,29 @@ def test_launch_limits_count_an_ipv6_client_by_its_64():
     assert limited_network("2001:db8:1:2:aaaa::1") == limited_network("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
     assert limited_network("2001:db8:1:3::1") != limited_network("2001:db8:1:2::1")
     assert limited_network("::ffff:192.0.2.7") == limited_network("192.0.2.7") == "192.0.2.7"
+
+
+def test_a_scenario_that_raises_fails_the_run_keeping_its_frames_and_says_why_in_both_languages(
+    eager_celery, settings, monkeypatch
+):
+    from workers.sim.frames import Frame as SimFrame
+
+    settings.RUN_MAX_FRAME_RATE = 0
+
+    def breaks_after_two_frames(params, seed):
+        yield SimFrame(t=1.0, progress=0.1, series={"count": 1})
+        yield SimFrame(t=2.0, progress=0.2, series={"count": 2})
+        raise ValueError("queue length went negative")
+
+    scenario = tasks.get_scenario("tracer")
+    monkeypatch.setattr(
+        tasks, "get_scenario", lambda slug: type(scenario)(**{**vars(scenario), "run": breaks_after_two_frames})
+    )
+    run = Run.objects.create(scenario="tracer", params={})
+    run_scenario(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert list(Frame.objects.filter(run=run).values_list("seq", flat=True)) == [0, 1]
+    assert run.error == "The simulation stopped with an error: ValueError: queue length went negative"
+    with translation.override("ja"):
+        assert run.error_text() == "シミュレーションがエラーで止まりました: ValueError: queue length went negative"
