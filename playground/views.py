@@ -217,7 +217,11 @@ def _page_config(spec: Scenario, *watched: Run) -> dict[str, Any]:
         "scenario": spec.slug,
         "language": get_language(),
         "results": {
-            m.name: {"label": m.label.get(get_language()), "unit": m.unit, "help": m.help.get(get_language()) if m.help else ""}
+            m.name: {
+                "label": m.label.get(get_language()),
+                "unit": m.unit,
+                "help": m.help.get(get_language()) if m.help else "",
+            }
             for m in spec.results
         },
         "charts": [chart.as_dict() for chart in spec.charts],
@@ -227,6 +231,10 @@ def _page_config(spec: Scenario, *watched: Run) -> dict[str, Any]:
         "text": {
             "queuePosition": _("Position in queue: %(position)s"),
             "reconnecting": _("Connection lost. Reconnecting…"),
+            "waitingForWorker": _(
+                "Every worker is busy, or none is running; the run starts as soon as one is free, "
+                "and nothing needs to be done here."
+            ),
             "connected": _("Live"),
             "nodeStates": {
                 "ok": _("healthy"),

@@ -12,6 +12,7 @@
 const DASHES = ["solid", "dash"];
 const PALETTE = ["#2563eb", "#059669", "#dc2626", "#d97706", "#7c3aed", "#0891b2"];
 const CHART_OPTIONS = { responsive: true, displaylogo: false };
+const WAIT_HINT_MS = 8000;
 
 // One trace per series (and run, when comparing: r is 0 for A, 1 for B, -1 alone).
 function trace(series, i, lang, r, x, y) {
@@ -258,9 +259,23 @@ function start(configEl) {
     const statusEl = element("status", view.r);
     const detailEl = element("detail", view.r);
     statusEl.dataset.status = view.status;
+    if (view.status !== "queued") document.querySelectorAll(`[data-role="wait-hint"]`).forEach((el) => el.remove());
     statusEl.textContent = config.statusLabels[view.status] || view.status;
-    if (view.status === "queued" && message.queue_position) {
-      detailEl.textContent = config.text.queuePosition.replace("%(position)s", message.queue_position);
+    if (view.status === "queued") {
+      if (message.queue_position) {
+        detailEl.textContent = config.text.queuePosition.replace("%(position)s", message.queue_position);
+      }
+      // Still waiting after a while: say why it may be slow, rather than look stuck.
+      if (!view.waitHint) {
+        view.waitHint = setTimeout(() => {
+          if (view.status !== "queued") return;
+          const hint = document.createElement("span");
+          hint.className = "wait-hint";
+          hint.dataset.role = "wait-hint";
+          hint.textContent = config.text.waitingForWorker;
+          detailEl.after(hint);
+        }, WAIT_HINT_MS);
+      }
     } else if (view.status === "failed" && (message.error_text || message.error)) {
       detailEl.textContent = "— " + (message.error_text || message.error);
     } else {
