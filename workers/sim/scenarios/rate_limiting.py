@@ -401,7 +401,10 @@ SCENARIO = Scenario(
             "max_admitted_in_any_second",
             _text("Most admitted in any one second", "任意の 1 秒間に受け付けた最大数"),
             "req",
-            _text("Over every one-second span, not only calendar seconds.", "暦の秒の区切りに限らず、あらゆる 1 秒間で数えます。"),
+            _text(
+                "Over every one-second span, not only calendar seconds.",
+                "暦の秒の区切りに限らず、あらゆる 1 秒間で数えます。",
+            ),
         ),
         Measure(
             "jain_index",
