@@ -23,15 +23,21 @@ function trace(series, i, lang, r, x, y) {
   };
 }
 
-function chartLayout(chart, lang, legend) {
+// The legend sits under the x axis title, with room for as many rows as its entries need.
+function chartLayout(chart, lang, traceCount) {
+  const legend = traceCount > 1;
+  const rows = legend ? Math.ceil(traceCount / 3) : 0;
+  const top = 40, axis = 48, row = 20;
+  const bottom = axis + rows * row + (legend ? 6 : 0);
+  const plot = 220;
   return {
     title: { text: chart.title[lang] },
     xaxis: { title: { text: chart.x_title[lang] } },
     yaxis: { title: { text: chart.y_title[lang] }, rangemode: "tozero" },
-    margin: { t: 40, r: 10, b: 45, l: 60 },
-    height: 300,
+    margin: { t: top, r: 10, b: bottom, l: 60 },
+    height: top + plot + bottom,
     showlegend: legend,
-    legend: { orientation: "h", y: -0.25 },
+    legend: { orientation: "h", yanchor: "top", y: -(axis + 4) / plot, x: 0 },
   };
 }
 
@@ -56,7 +62,7 @@ function prebuildCharts() {
     el.setAttribute("aria-label", chart.title[config.language]);
     holder.appendChild(el);
     const traces = chart.series.map((s, i) => trace(s, i, config.language, -1, [], []));
-    Plotly.newPlot(el, traces, chartLayout(chart, config.language, traces.length > 1), CHART_OPTIONS);
+    Plotly.newPlot(el, traces, chartLayout(chart, config.language, traces.length), CHART_OPTIONS);
     prebuilt.charts[chart.id] = el;
   }
 }
@@ -113,7 +119,7 @@ function start(configEl) {
         traces.push(trace(s, i, lang, comparing ? r : -1, shown.map((f) => f.t), shown.map((f) => f.series[s.name])));
       });
     });
-    Plotly.newPlot(el, traces, chartLayout(chart, lang, traces.length > 1), CHART_OPTIONS);
+    Plotly.newPlot(el, traces, chartLayout(chart, lang, traces.length), CHART_OPTIONS);
   };
 
   function drawFrames(runIndex, frames, only) {
@@ -149,14 +155,21 @@ function start(configEl) {
   const nodeEls = {};
   if (topologyEl && config.topology && !comparing) {
     const NS = "http://www.w3.org/2000/svg";
-    const W = 360, H = 200, BW = 96, BH = 30;
+    const W = 360, H = 200, BH = 26;
     const svg = document.createElementNS(NS, "svg");
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     svg.setAttribute("class", "topology-svg");
     const pos = {};
     for (const node of config.topology.nodes) {
-      pos[node.id] = { x: 20 + node.x * (W - 40), y: 20 + node.y * (H - 40) };
+      pos[node.id] = { x: 20 + node.x * (W - 40), y: 16 + node.y * (H - 32) };
     }
+    // Boxes as wide as the closest neighbour on the same row allows, so they never overlap.
+    const placed = Object.values(pos);
+    let room = 110;
+    placed.forEach((a, i) => placed.slice(i + 1).forEach((b) => {
+      if (Math.abs(a.y - b.y) < BH + 2) room = Math.min(room, Math.abs(a.x - b.x) - 6);
+    }));
+    const BW = Math.max(44, room);
     for (const link of config.topology.links) {
       const line = document.createElementNS(NS, "line");
       line.setAttribute("x1", pos[link.source].x);
@@ -188,6 +201,14 @@ function start(configEl) {
       nodeEls[node.id] = g;
     }
     topologyEl.appendChild(svg);
+    // A label longer than its box is narrowed to fit (measured once the SVG is on the page).
+    for (const g of Object.values(nodeEls)) {
+      const text = g.querySelector("text");
+      if (text.getComputedTextLength() > BW - 8) {
+        text.setAttribute("textLength", BW - 8);
+        text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+      }
+    }
   }
 
   function paintNodes(frames) {
