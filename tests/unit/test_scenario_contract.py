@@ -41,3 +41,12 @@ def test_frames_carry_every_charted_series_and_colour_only_known_nodes(played):
         assert charted <= set(frame["series"]), f"{scenario.slug} frame {frame['seq']} lacks a charted series"
         for node, state in (frame.get("nodes") or {}).items():
             assert node in node_ids and state in NODE_STATES
+
+
+def test_every_pattern_a_scenario_names_has_a_page():
+    from pathlib import Path
+
+    pages = {path.name for path in (Path(__file__).resolve().parents[2] / "catalog/content/patterns").iterdir()}
+    for scenario in all_scenarios():
+        named = [scenario.pattern, *scenario.also_patterns] if scenario.pattern else list(scenario.also_patterns)
+        assert set(named) <= pages, f"{scenario.slug} names a page that does not exist: {set(named) - pages}"
