@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from catalog.models import Pattern
 from workers.sim.engine import Scenario
 from workers.sim.scenarios import all_scenarios
 from workers.sim.scenarios import get as get_scenario
@@ -41,18 +42,37 @@ def _titles() -> dict[str, str]:
     return {s.slug: s.title.get(language) for s in all_scenarios()}
 
 
+def first_sentence(text: str) -> str:
+    """The opening sentence of a description, for a card (English or Japanese)."""
+    cut = min((i for i in (text.find(". "), text.find("。")) if i >= 0), default=-1)
+    return text if cut < 0 else text[: cut + 1]
+
+
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The scenarios grouped under the catalog's categories, in the catalog's order."""
     language = get_language()
-    scenarios = [
-        {"slug": s.slug, "title": s.title.get(language), "description": s.description.get(language)}
-        for s in all_scenarios()
-    ]
+    scenarios = all_scenarios()
+    pages = {
+        p.slug: p
+        for p in Pattern.objects.select_related("category").filter(slug__in=[s.pattern for s in scenarios if s.pattern])
+    }
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for spec in scenarios:
+        page = pages.get(spec.pattern or "")
+        card = {
+            "slug": spec.slug,
+            "title": spec.title.get(language),
+            "summary": first_sentence(spec.description.get(language)),
+            "pattern": page,
+        }
+        groups.setdefault(page.category if page else None, []).append(card)
+    grouped = sorted(groups.items(), key=lambda item: (item[0] is None, item[0].order if item[0] else 0))
     titles = _titles()
     recent = list(Run.objects.all()[:10])
     for run in recent:
         run.title = titles.get(run.scenario, run.scenario)
-    return render(request, "playground/index.html", {"scenarios": scenarios, "recent": recent})
+    return render(request, "playground/index.html", {"groups": grouped, "recent": recent})
 
 
 def _initial(request: HttpRequest, spec: Scenario) -> tuple[dict[str, Any], str]:
