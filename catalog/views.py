@@ -23,11 +23,13 @@ MAX_QUERY = 100
 
 
 def demo_scenarios(pattern: Pattern) -> list:
-    """The scenario an editor chose for the page, else those made for its pattern."""
+    """The scenario an editor chose for the page, else those made for its pattern, then
+    those that also demonstrate it."""
     scenarios = all_scenarios()
     if pattern.scenario:
         return [s for s in scenarios if s.slug == pattern.scenario]
-    return [s for s in scenarios if pattern.slug == s.pattern or pattern.slug in s.also_patterns]
+    made_for = [s for s in scenarios if s.pattern == pattern.slug]
+    return made_for + [s for s in scenarios if pattern.slug in s.also_patterns and s not in made_for]
 
 
 def rendered_body(pattern: Pattern, language: str) -> str:
