@@ -185,3 +185,25 @@ def test_errors_are_in_the_language_the_client_asks_for(client):
     assert "1 以上" in response.json()["errors"]["count"][0]
     unknown = client.post("/api/runs", "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja")
     assert unknown.json()["errors"]["scenario"] == ["そのシナリオは登録されていません。"]
+
+
+def _every_scenario():
+    from workers.sim.scenarios import all_scenarios
+
+    return [pytest.param(s, id=s.slug) for s in all_scenarios()]
+
+
+@pytest.mark.parametrize("scenario", _every_scenario())
+def test_every_scenario_runs_through_the_api_and_stores_its_frames_and_labelled_result(
+    client, eager_celery, settings, scenario
+):
+    settings.RUN_MAX_FRAME_RATE = 0
+    params = {"delay_ms": 0} if scenario.slug == "tracer" else {}
+    status, body = post_run(client, {"scenario": scenario.slug, "params": params, "seed": 11})
+    assert status == 201, body
+    run = client.get(f"/api/runs/{body['id']}").json()
+    assert run["status"] == "succeeded", run["error"]
+    frames = client.get(f"/api/runs/{body['id']}/frames?limit=1000").json()["frames"]
+    assert [f["seq"] for f in frames] == list(range(run["last_seq"] + 1))
+    described = {m["name"] for m in client.get(f"/api/scenarios/{scenario.slug}").json()["results"]}
+    assert set(run["result"]) <= described
