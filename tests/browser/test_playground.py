@@ -71,6 +71,7 @@ def test_run_both_then_compare_side_by_side_in_japanese(stack, page):
     assert len(chart_x(page, "chart-count", 0)) == 8
     assert len(chart_x(page, "chart-count", 1)) == 12
     total = page.locator("#result-body tr", has_text="total")
+    expect(total.locator("th")).to_contain_text("最後の累計")  # the result's own label, in the reader's language
     expect(total).to_have_class(re.compile("differs"))
     expect(total).to_contain_text("36")  # 8 * 9 / 2
     expect(total).to_contain_text("78")  # 12 * 13 / 2
