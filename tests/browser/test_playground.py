@@ -33,10 +33,10 @@ def test_the_topology_and_event_log_follow_the_run(stack, page):
 
 
 def test_a_dropped_socket_and_a_restarted_socket_server_leave_no_gap(stack, page):
-    launch_tracer(page, stack, count=60, delay_ms=100)
+    launch_tracer(page, stack, count=60, delay_ms=150)
     live = page.locator("[data-role=connection]")
     expect(live).to_have_text("Live")
-    page.wait_for_function("document.getElementById('chart-count').data[0].x.length >= 5")
+    page.wait_for_function("document.getElementById('chart-count')?.data?.[0]?.x?.length >= 5")
 
     # the network drops this socket: the page notices and resumes after its last seq
     page.evaluate("window.atlasRun.views[0].socket.close()")
@@ -48,7 +48,13 @@ def test_a_dropped_socket_and_a_restarted_socket_server_leave_no_gap(stack, page
     page.wait_for_timeout(800)  # frames keep arriving at the worker meanwhile
     stack.start_sockets()
     wait_for(lambda: _port_open(stack.socket_port), "the socket server", stack)
-    expect(live).to_have_text("Live", timeout=15_000)
+    # Back live, or (on a slow machine) the run ended while the server was away and the
+    # page, reconnected, shows it finished: either way the chart must hold every step.
+    page.wait_for_function(
+        "document.querySelector('[data-role=connection]').textContent === 'Live'"
+        " || document.querySelector('[data-role=status]').dataset.status === 'succeeded'",
+        timeout=15_000,
+    )
 
     expect(page.locator("[data-role=status]")).to_have_text("Succeeded", timeout=30_000)
     assert chart_x(page, "chart-count") == [float(i) for i in range(1, 61)]  # every step once, in order

@@ -23,7 +23,7 @@ def test_run_button_streams_a_growing_chart_to_completion(stack, page):
     page.wait_for_function("document.getElementById('chart-count')?.data?.[0]?.x?.length > 0")
     early = points_in_chart(page, "chart-count")
     assert early < 25, "the chart should be drawn while the run is going, not only at the end"
-    page.wait_for_function(f"document.getElementById('chart-count').data[0].x.length > {early}")
+    page.wait_for_function(f"document.getElementById('chart-count')?.data?.[0]?.x?.length > {early}")
 
     expect(page.locator("[data-role=status]")).to_have_text("Succeeded", timeout=20_000)
     assert points_in_chart(page, "chart-count") == 25
@@ -43,7 +43,7 @@ def test_a_permalink_opened_after_the_run_replays_it_in_japanese(stack, page):
 
     page.goto(permalink)  # a late visitor
     expect(page.locator("[data-role=status]")).to_have_text("完了")
-    page.wait_for_function("document.getElementById('chart-total').data[0].x.length === 6")
+    page.wait_for_function("document.getElementById('chart-total')?.data?.[0]?.x?.length === 6")
     expect(page.locator("#result-body")).to_contain_text("21")
     expect(page.locator("[data-role=events]")).to_contain_text("折り返し地点")
 
