@@ -234,12 +234,12 @@ def _start_text(params: dict[str, Any], users_on_new: int) -> Text:
     if params["mode"] == "tee":
         what = _text(
             f"The ambassador copies {pct} of requests to the new version (shadow traffic) and discards its answers; every user gets the old version's answer.",
-            f"アンバサダーはリクエストの {pct} を新バージョンにも複製して送り（シャドートラフィック）、その応答は捨てます。利用者には常に旧バージョンの応答が返ります。",
+            f"アンバサダーはリクエストの {pct} を新バージョンにも複製して送り（シャドウトラフィック）、その応答は捨てます。利用者には常に旧バージョンの応答が返ります。",
         )
     else:
         what = _text(
             f"The ambassador sends {pct} of requests to the new version; those users get its answers.",
-            f"アンバサダーはリクエストの {pct} を新バージョンに送ります。その利用者には新バージョンの応答が返ります。",
+            f"アンバサダーはリクエストの {pct} を新バージョンに送ります。それらのリクエストの利用者には新バージョンの応答が返ります。",
         )
     if params["routing"] != "sticky_user":
         return what
@@ -258,7 +258,7 @@ def _first_error_text(tee: bool) -> Text:
         )
     return _text(
         "First error of the new version: a user sees it",
-        "新バージョンで最初のエラーが出ました。利用者にそのまま返っています",
+        "新バージョンで最初のエラーが出ました。そのエラーは利用者に返っています",
     )
 
 
@@ -276,7 +276,7 @@ def _summary_text(tee: bool, requests: int, new_n: int, new_errors: int, user_er
     if tee:
         return _text(
             f"{requests} requests: {new_n} copied to the new version, {new_errors} shadow errors in the log, {user_errors} errors seen by users (all from the old version)",
-            f"リクエスト {requests} 件のうち {new_n} 件を新バージョンに複製しました。ログに残ったシャドーのエラーは {new_errors} 件、利用者が受けたエラーは {user_errors} 件（すべて旧バージョン）です",
+            f"リクエスト {requests} 件のうち {new_n} 件を新バージョンに複製しました。ログに残ったシャドウのエラーは {new_errors} 件、利用者が受けたエラーは {user_errors} 件（すべて旧バージョン）です",
         )
     return _text(
         f"{requests} requests: {new_n} served by the new version ({new_errors} errors), {user_errors} errors seen by users in all",
@@ -305,7 +305,7 @@ SCENARIO = Scenario(
     pattern="ambassador",
     also_patterns=("sidecar",),
     title=_text(
-        "Ambassador: split or tee traffic to a new version", "アンバサダー: 新バージョンへの振り分けと複製（tee）"
+        "Ambassador: split or tee traffic to a new version", "アンバサダー：新バージョンへの振り分けと複製（tee）"
     ),
     description=_text(
         "An application sends its requests to an ambassador beside it. The ambassador either splits them, sending a "
@@ -313,10 +313,10 @@ SCENARIO = Scenario(
         "new version as shadow traffic and discarding its answers. Compare the errors users see, the errors only the "
         "ambassador's log sees, the extra load the copies cost, and how sticky routing by user ID keeps each user on "
         "one version.",
-        "アプリケーションはリクエストを隣のアンバサダーに送ります。アンバサダーはその一部を新バージョンのバックエンドに振り分けて"
-        "利用者に新バージョンの応答を返すか（分割）、同じ割合を新バージョンにも複製して送り、その応答を捨てます（tee、シャドートラフィック）。"
-        "利用者が受けるエラー、アンバサダーのログにしか現れないエラー、複製が生む追加の負荷、そしてユーザー ID で固定して振り分けると"
-        "各利用者が 1 つのバージョンだけを使い続ける様子を比べられます。",
+        "アプリケーションはリクエストを隣のアンバサダーに送ります。アンバサダーは、その一部を新バージョンのバックエンドに振り分けて"
+        "利用者に新バージョンの応答を返す（分割）か、同じ割合を新バージョンにも複製して送り、その応答を捨てる（tee、シャドウトラフィック）"
+        "かのどちらかを行います。利用者が受けるエラー、アンバサダーのログにしか現れないエラー、複製が生む追加の負荷を比べ、ユーザー ID で"
+        "固定して振り分けると各利用者が 1 つのバージョンを使い続ける様子も確かめられます。",
     ),
     params=(
         Param(
@@ -326,11 +326,11 @@ SCENARIO = Scenario(
             _text("Mode", "モード"),
             _text(
                 "split: the new version serves its share and users get its answers. tee: the old version serves everything; the share is also copied to the new version and its answers are discarded.",
-                "split は新バージョンが自分の割合を処理し、利用者にその応答が返ります。tee は旧バージョンがすべてを処理し、その割合を新バージョンにも複製して送り、応答は捨てます。",
+                "「分割」では、新バージョンが割り当てられた割合を処理し、利用者にその応答が返ります。「tee」では、旧バージョンがすべてを処理し、同じ割合を新バージョンにも複製して送り、その応答は捨てます。",
             ),
             choices=(
                 Choice("split", _text("Split (canary)", "分割（カナリア）")),
-                Choice("tee", _text("Tee (shadow traffic)", "tee（シャドートラフィック）")),
+                Choice("tee", _text("Tee (shadow traffic)", "tee（シャドウトラフィック）")),
             ),
         ),
         Param(
@@ -340,7 +340,7 @@ SCENARIO = Scenario(
             _text("Share for the new version", "新バージョンに回す割合"),
             _text(
                 "Fraction of requests (or of users, with sticky routing) the ambassador sends to the new version: served there when splitting, copied there when teeing.",
-                "アンバサダーが新バージョンに回すリクエスト（固定振り分けでは利用者）の割合です。分割なら新バージョンが処理し、tee なら複製を送ります。",
+                "アンバサダーが新バージョンに回すリクエスト（ユーザー ID で固定する場合は利用者）の割合です。分割なら新バージョンが処理し、tee なら複製を送ります。",
             ),
             min=0,
             max=1,
@@ -404,7 +404,7 @@ SCENARIO = Scenario(
             _text("Routing", "振り分け方"),
             _text(
                 "random: each request on its own. sticky_user: by a hash of the user ID, so every user stays on one version.",
-                "random はリクエストごとに独立に決めます。sticky_user はユーザー ID のハッシュで決めるので、各利用者は常に同じバージョンを使います。",
+                "「リクエストごとにランダム」では、リクエストごとに独立に決めます。「ユーザー ID で固定」では、ユーザー ID のハッシュで決めるので、各利用者は常に同じバージョンを使います。",
             ),
             choices=(
                 Choice("random", _text("Random per request", "リクエストごとにランダム")),
@@ -460,14 +460,14 @@ SCENARIO = Scenario(
             series=(
                 Series("old_rps", _text("old version", "旧バージョン")),
                 Series("new_rps", _text("new version (served to users)", "新バージョン（利用者に応答）")),
-                Series("shadow_rps", _text("new version (shadow copies)", "新バージョン（シャドーの複製）")),
+                Series("shadow_rps", _text("new version (shadow copies)", "新バージョン（シャドウの複製）")),
             ),
         ),
         Chart(
             id="errors",
             title=_text("Error rates over the last 10 s", "直近 10 秒のエラー率"),
             x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of requests", "リクエストに占める %"),
+            y_title=_text("% of requests", "リクエストに占める割合（%）"),
             series=(
                 Series("old_error_pct", _text("old version", "旧バージョン")),
                 Series("new_error_pct", _text("new version", "新バージョン")),
@@ -478,7 +478,7 @@ SCENARIO = Scenario(
             id="share",
             title=_text("Share sent to the new version so far", "新バージョンに回した割合（累計）"),
             x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of requests", "リクエストに占める %"),
+            y_title=_text("% of requests", "リクエストに占める割合（%）"),
             series=(
                 Series("new_share_pct", _text("observed (served or copied)", "実測（処理または複製）")),
                 Series("target_pct", _text("configured share", "設定した割合")),
@@ -492,7 +492,7 @@ SCENARIO = Scenario(
             _text("Share served by the new version", "新バージョンが応答した割合"),
             help=_text(
                 "Share of requests whose answer came from the new version; 0 when teeing, since shadow answers are discarded.",
-                "利用者への応答を新バージョンが返したリクエストの割合です。tee ではシャドーの応答を捨てるので 0 です。",
+                "利用者への応答を新バージョンが返したリクエストの割合です。tee ではシャドウの応答を捨てるので 0 です。",
             ),
         ),
         Measure(
@@ -500,13 +500,13 @@ SCENARIO = Scenario(
             _text("Share copied to the new version", "新バージョンに複製した割合"),
             help=_text(
                 "Share of requests teed to the new version as shadow traffic; 0 when splitting.",
-                "シャドートラフィックとして新バージョンに複製したリクエストの割合です。分割では 0 です。",
+                "シャドウトラフィックとして新バージョンに複製したリクエストの割合です。分割では 0 です。",
             ),
         ),
         Measure("user_visible_errors", _text("Errors seen by users", "利用者が受けたエラー"), "req"),
         Measure(
             "shadow_errors",
-            _text("Shadow errors (ambassador's log only)", "シャドーのエラー（アンバサダーのログのみ）"),
+            _text("Shadow errors (ambassador's log only)", "シャドウのエラー（アンバサダーのログのみ）"),
             "req",
             _text(
                 "Errors of the new version on teed copies; no user saw them.",
@@ -521,17 +521,19 @@ SCENARIO = Scenario(
                 "利用者のリクエスト 1 件あたりに送った複製の数で、tee で複製した割合と同じです。分割では 0 です。",
             ),
         ),
-        Measure("requests", _text("User requests", "利用者のリクエスト"), "req"),
+        Measure("requests", _text("User requests", "利用者のリクエスト数"), "req"),
         Measure(
             "expected_user_errors",
             _text("Expected errors seen by users", "利用者が受けるエラーの期待値"),
             "req",
             _text(
                 "requests × ((1 − s) × old rate + s × new rate) when splitting, requests × old rate when teeing.",
-                "分割では requests × ((1 − s) × 旧の率 + s × 新の率)、tee では requests × 旧の率です。",
+                "分割ではリクエスト数 × ((1 − s) × 旧バージョンのエラー率 + s × 新バージョンのエラー率)、tee ではリクエスト数 × 旧バージョンのエラー率です（s は新バージョンに回す割合）。",
             ),
         ),
-        Measure("user_error_rate", _text("Share of requests failed for users", "利用者が受けたエラーの割合")),
+        Measure(
+            "user_error_rate", _text("Share of requests failed for users", "利用者にエラーが返ったリクエストの割合")
+        ),
         Measure(
             "old_error_rate_measured", _text("Old version's measured error share", "旧バージョンで実測したエラーの割合")
         ),
@@ -540,7 +542,7 @@ SCENARIO = Scenario(
             _text("New version's measured error share", "新バージョンで実測したエラーの割合"),
             help=_text(
                 "What the experiment learns about the new version, from its served or copied requests.",
-                "新バージョンが処理した、または複製されたリクエストから、実験で分かる新バージョンの品質です。",
+                "新バージョンが処理したリクエスト、または新バージョンに複製したリクエストから実験で分かる、新バージョンのエラーの割合です。",
             ),
         ),
         Measure(
@@ -554,7 +556,7 @@ SCENARIO = Scenario(
         ),
         Measure("user_latency_ms", _text("Mean latency seen by users", "利用者が受けた平均応答時間"), "ms"),
         Measure("new_latency_ms", _text("New version's mean latency", "新バージョンの平均応答時間"), "ms"),
-        Measure("users_active", _text("Users who sent requests", "リクエストを送った利用者"), "users"),
+        Measure("users_active", _text("Users who sent requests", "リクエストを送った利用者数"), "users"),
         Measure(
             "users_on_new",
             _text("Users sent only to the new version", "新バージョンにだけ回された利用者"),
@@ -579,21 +581,21 @@ SCENARIO = Scenario(
     ),  # fmt: skip
     source=_text(
         "Brendan Burns, Designing Distributed Systems (2018), ch. 3 \"Ambassadors\" (request splitting); Envoy traffic shifting and request mirroring; Twitter's Diffy and GitHub's Scientist; binomial sampling error of the split",
-        "Brendan Burns『Designing Distributed Systems』（2018 年）3 章「Ambassadors」のリクエスト分割、Envoy のトラフィックシフトとリクエストミラーリング、Twitter の Diffy と GitHub の Scientist、振り分けの二項分布による誤差",
+        "Brendan Burns『Designing Distributed Systems』（2018 年）3 章「Ambassadors」のリクエスト分割、Envoy のトラフィックシフトとリクエストミラーリング、Twitter の Diffy と GitHub の Scientist、振り分け割合の二項分布による標本誤差",
     ),
     topology=Topology(
         nodes=(
             Node("client", _text("App (users' requests)", "アプリケーション（利用者のリクエスト）"), 0.1, 0.5),
             Node("ambassador", _text("Ambassador", "アンバサダー"), 0.42, 0.5),
             Node("old", _text("Old version", "旧バージョン"), 0.85, 0.22),
-            Node("new", _text("New version (canary or shadow)", "新バージョン（カナリアまたはシャドー）"), 0.85, 0.78),
+            Node("new", _text("New version (canary or shadow)", "新バージョン（カナリアまたはシャドウ）"), 0.85, 0.78),
         ),
         links=(("client", "ambassador"), ("ambassador", "old"), ("ambassador", "new")),
     ),
     presets=(
         Preset(
             "healthy-canary",
-            _text("10 % canary split of a healthy version", "健全な新バージョンに 10 % を振り分ける"),
+            _text("10 % canary split of a healthy version", "健全な新バージョンに 10 % をカナリアとして振り分ける"),
             _preset(),
         ),
         Preset(
@@ -612,7 +614,7 @@ SCENARIO = Scenario(
         Preset(
             "sticky-users",
             _text(
-                "Sticky users: the same few meet every error", "ユーザー固定: 同じ一部の利用者がすべてのエラーを受ける"
+                "Sticky users: the same few meet every error", "ユーザー固定：同じ少数の利用者がすべてのエラーを受ける"
             ),
             _preset(routing="sticky_user", users=200, new_error_rate=0.3),
         ),

@@ -442,11 +442,11 @@ SCENARIO = Scenario(
         "the backend's load fall with it, a cache too small for the working set, a short TTL, and a cache restart "
         "whose misses pile onto the backend, with and without request coalescing. The measured hit ratio is checked "
         "against Che's approximation for LRU and the exact hit ratio of a TTL cache.",
-        "Zipf 分布の人気度を持つキーへのリクエストが、TTL 付きの LRU キャッシュに届きます。ミスした分は処理能力に限りのある"
-        "バックエンドへ送られ、さばききれない分はキューで待ちます。冷えたキャッシュが温まるにつれてヒット率が上がりバックエンドの負荷が"
-        "下がる様子、ワーキングセットに対して小さすぎるキャッシュ、短い TTL、そしてキャッシュの再起動でミスがバックエンドに押し寄せる様子を"
-        "（リクエストの集約がある場合とない場合で）確かめられます。測ったヒット率は、LRU に対する Che の近似と、TTL キャッシュの"
-        "厳密なヒット率と照らし合わせます。",
+        "人気度が Zipf 分布に従うキーへのリクエストが、TTL 付きの LRU キャッシュに届きます。ミスしたリクエストは処理能力に限りのある"
+        "バックエンドへ送られ、すぐに処理できない分はキューで待ちます。冷えたキャッシュが温まるにつれてヒット率が上がり、バックエンドの"
+        "負荷が下がっていく様子のほか、ワーキングセットに対して小さすぎるキャッシュ、短い TTL、キャッシュの再起動でミスがバックエンドに"
+        "押し寄せる様子を確かめられます。再起動については、リクエストの集約がある場合とない場合を比べられます。測定したヒット率は、LRU に対する"
+        "Che の近似や、TTL キャッシュの厳密なヒット率と照らし合わせます。",
     ),
     params=(
         Param(
@@ -456,7 +456,7 @@ SCENARIO = Scenario(
             _text("Keys", "キーの数"),
             _text(
                 "Size of the key space: how many distinct objects clients ask for.",
-                "キー空間の大きさ、つまりクライアントが求める異なるオブジェクトの数です。",
+                "キー空間の大きさ、つまりクライアントが要求する異なるオブジェクトの数です。",
             ),
             min=1,
             max=100000,
@@ -469,7 +469,7 @@ SCENARIO = Scenario(
             _text(
                 "Key popularity: the i-th most popular key is asked for with probability proportional to i^-s. "
                 "0 makes every key equally popular; around 1 is typical of web traffic.",
-                "キーの人気度の偏りです。i 番目に人気のキーは i^-s に比例する確率で求められます。0 ならすべてのキーが同じ人気で、"
+                "キーの人気度の偏りです。i 番目に人気のキーは i^-s に比例する確率で要求されます。0 ならすべてのキーが同じ人気で、"
                 "Web のトラフィックでは 1 前後が典型的です。",
             ),
             min=0,
@@ -484,8 +484,8 @@ SCENARIO = Scenario(
             _text(
                 "Entries the cache holds; when it is full, storing a new one evicts the least recently used (LRU). "
                 "0 means no cache.",
-                "キャッシュに保持できるエントリーの数です。満杯のときに新しいエントリーを保存すると、最も長く使われていないもの（LRU）を"
-                "追い出します。0 ならキャッシュなしです。",
+                "キャッシュに保持できるエントリーの数です。満杯のときに新しいエントリーを保存すると、最も長く使われていないもの（LRU）が"
+                "追い出されます。0 ならキャッシュを使いません。",
             ),
             unit="entries",
             min=0,
@@ -499,7 +499,7 @@ SCENARIO = Scenario(
             _text(
                 "How long an entry stays valid, counted from the moment the backend's response is stored; hits do not "
                 "extend it. 0 means entries never expire.",
-                "エントリーが有効な時間です。バックエンドの応答を保存した時点から数え、ヒットしても延長されません。0 なら期限切れになりません。",
+                "エントリーが有効な時間です。バックエンドの応答を保存した時点から数え、ヒットしても延長されません。0 ならエントリーは期限切れになりません。",
             ),
             unit="s",
             min=0,
@@ -527,7 +527,7 @@ SCENARIO = Scenario(
             _text("Backend capacity", "バックエンドの処理能力"),
             _text(
                 "Requests per second the backend can complete; misses beyond that wait in its queue.",
-                "バックエンドが 1 秒あたりに処理しきれるリクエスト数です。これを超えたミスはキューで待ちます。",
+                "バックエンドが 1 秒あたりに処理できるリクエスト数です。これを超えたミスはキューで待ちます。",
             ),
             unit="req/s",
             min=1,
@@ -542,8 +542,8 @@ SCENARIO = Scenario(
             _text(
                 "Requests the backend works on at once. Each takes on average workers / capacity seconds "
                 "(10 workers at 200 req/s: 50 ms).",
-                "バックエンドが同時に処理するリクエストの数です。1 件の処理には平均でワーカー数 ÷ 処理能力 秒かかります"
-                "（200 req/s で 10 ワーカーなら 50 ms）。",
+                "バックエンドが同時に処理するリクエストの数です。1 件の処理には平均で「ワーカー数 ÷ 処理能力」秒かかります"
+                "（ワーカー 10、200 req/s なら 50 ms）。",
             ),
             min=1,
             max=1000,
@@ -555,7 +555,7 @@ SCENARIO = Scenario(
             _text("Cache lookup time", "キャッシュの参照時間"),
             _text(
                 "Time to answer a hit; a miss costs this plus its time at the backend.",
-                "ヒットに応答するまでの時間です。ミスはこれにバックエンドでの時間が加わります。",
+                "ヒットしたときに応答するまでの時間です。ミスしたときは、これにバックエンドでの時間が加わります。",
             ),
             unit="ms",
             min=0,
@@ -595,7 +595,7 @@ SCENARIO = Scenario(
             _text(
                 "When on, requests that miss a key already being fetched wait for that fetch instead of sending their "
                 "own backend request.",
-                "オンにすると、取得中のキーでミスしたリクエストは、自分でバックエンドに送らずに、進行中の取得を待ちます。",
+                "オンにすると、取得中のキーでミスしたリクエストは、自分ではバックエンドに送らず、進行中の取得の結果を待ちます。",
             ),
         ),
     ),  # fmt: skip
@@ -639,7 +639,7 @@ SCENARIO = Scenario(
                 Series(
                     "backend_queue",
                     _text(
-                        "requests at the backend (waiting or served)", "バックエンドにあるリクエスト（待ち・処理中）"
+                        "requests at the backend (waiting or served)", "バックエンド内のリクエスト（待機中・処理中）"
                     ),
                 ),
             ),
@@ -652,7 +652,7 @@ SCENARIO = Scenario(
             _text("Hit ratio", "ヒット率"),
             help=_text(
                 "Hits over all requests, warm-up included.",
-                "全リクエストに対するヒットの割合です。ウォームアップ中も含みます。",
+                "全リクエストに対するヒットの割合です。ウォームアップ中のリクエストも含みます。",
             ),
         ),
         Measure(
@@ -668,7 +668,7 @@ SCENARIO = Scenario(
             _text("Analytic hit ratio", "ヒット率の理論値"),
             help=_text(
                 "Che's approximation without a TTL; the TTL formula when every key fits; empty when both limits apply.",
-                "TTL がなければ Che の近似、全キーが収まれば TTL の式による値です。両方の制約がかかるときは空です。",
+                "TTL がなければ Che の近似、全キーが収まれば TTL の式による値です。両方の制約がかかるときは値がありません。",
             ),
         ),
         Measure("lru_limit_hit_ratio", _text("LRU limit (Che)", "LRU による上限（Che の近似）")),
@@ -679,14 +679,14 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "How long a key stays in the LRU cache after its last request; empty when every key fits.",
-                "最後のリクエストの後、キーが LRU キャッシュに残る時間です。全キーが収まるときは空です。",
+                "最後のリクエストの後、キーが LRU キャッシュに残る時間です。全キーが収まるときは値がありません。",
             ),
         ),
         Measure(
             "backend_rps",
             _text("Backend load", "バックエンドの負荷"),
             "req/s",
-            _text("Mean rate of requests sent to the backend.", "バックエンドに送ったリクエストの平均レートです。"),
+            _text("Mean rate of requests sent to the backend.", "バックエンドに送られたリクエストの平均レートです。"),
         ),
         Measure("steady_backend_rps", _text("Backend load, steady state", "定常状態のバックエンドの負荷"), "req/s"),
         Measure("peak_backend_rps", _text("Busiest second at the backend", "バックエンドが最も混んだ 1 秒"), "req"),
@@ -705,13 +705,13 @@ SCENARIO = Scenario(
         Measure(
             "max_backend_queue",
             _text("Most requests at the backend at once", "バックエンドに同時にあったリクエストの最大数"),
-            help=_text("Waiting or being served.", "待っているものと処理中のものの合計です。"),
+            help=_text("Waiting or being served.", "待機中と処理中のリクエストの合計です。"),
         ),
         Measure("requests", _text("Requests", "リクエスト数")),
         Measure("hits", _text("Hits", "ヒット数")),
         Measure(
             "coalesced",
-            _text("Requests that waited for a fetch in flight", "取得中の結果を待ったリクエスト"),
+            _text("Requests that waited for a fetch in flight", "進行中の取得を待ったリクエスト"),
             help=_text("Only with request coalescing.", "リクエストの集約がオンのときだけ数えます。"),
         ),
         Measure("backend_requests", _text("Backend requests (misses)", "バックエンドへのリクエスト（ミス）")),
@@ -720,7 +720,7 @@ SCENARIO = Scenario(
             _text("Duplicate fetches", "重複した取得"),
             help=_text(
                 "Misses sent to the backend while a fetch of the same key was already in flight: the thundering herd.",
-                "同じキーの取得がすでに進行中なのにバックエンドへ送ったミスです。これがサンダリングハードです。",
+                "同じキーの取得がすでに進行中なのに、バックエンドへ送られたミスです。いわゆるサンダリングハード（thundering herd）です。",
             ),
         ),
     ),  # fmt: skip
@@ -753,11 +753,11 @@ SCENARIO = Scenario(
             {**COLD_START, "cache_size": 10000, "ttl_s": 2.0, "backend_capacity_rps": 300.0},
         ),
         Preset(
-            "restart-herd", _text("Cache restart: a thundering herd", "キャッシュの再起動: サンダリングハード"), RESTART
+            "restart-herd", _text("Cache restart: a thundering herd", "キャッシュの再起動：サンダリングハード"), RESTART
         ),
         Preset(
             "restart-coalesced",
-            _text("Cache restart with request coalescing", "リクエストの集約があるキャッシュの再起動"),
+            _text("Cache restart with request coalescing", "リクエストの集約ありでのキャッシュの再起動"),
             {**RESTART, "coalescing": True},
         ),
     ),  # fmt: skip

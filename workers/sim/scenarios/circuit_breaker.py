@@ -365,7 +365,7 @@ class Simulation:
                     _event(
                         now, "still_cycling",
                         "The breaker keeps going half-open and opening again; further cycles are not listed",
-                        "ブレーカーはハーフオープンとオープンを繰り返しています。以降の繰り返しは記録を省きます",
+                        "ブレーカーはハーフオープンとオープンを繰り返しています。以降の繰り返しは表示を省略します",
                     )
                 )  # fmt: skip
             self.loop.schedule(self.p["open_wait_s"], self.half_open)
@@ -417,7 +417,7 @@ class Simulation:
                 _event(
                     at, "recovered",
                     f"A has had free threads for {SATURATION_QUIET_S:g} s: saturation over",
-                    f"A のスレッドに {SATURATION_QUIET_S:g} 秒以上空きがあり、飽和は解消しました",
+                    f"A のスレッドに {SATURATION_QUIET_S:g} 秒以上空きがあり、飽和が解消しました",
                 )
             )  # fmt: skip
         answered = counts.success + counts.failed + counts.fast_fail + counts.fallback
@@ -540,11 +540,11 @@ SCENARIO = Scenario(
         "hanging B ties up A's threads until A rejects everyone, a cascading failure. With a breaker (Hystrix's rules: "
         "an error share over a rolling window with a minimum volume, a sleep window, then trial calls) A stops calling B, "
         "fails fast or serves a cached answer, and finds out when B is back.",
-        "クライアントがサービス A を呼び、A は依存先 B を呼び出します。A は B の応答を待つ間、スレッドを 1 本ずつ握り続けます。"
+        "クライアントがサービス A を呼び、A は依存先 B を呼び出します。A は B の応答を待つ間、自分のスレッドを 1 本占有します。"
         "しばらくの間 B は障害を起こし、エラーを返すか、まったく応答しなくなって呼び出しがタイムアウトまで待たされます。"
         "ブレーカーがなければ、応答しない B が A のスレッドを使い切り、A はすべてのリクエストを拒否するようになります。これがカスケード障害です。"
         "ブレーカー（Hystrix の規則：最小件数つきのローリングウィンドウでのエラー率、スリープウィンドウ、試行呼び出し）があれば、"
-        "A は B を呼ぶのをやめて即座に失敗を返すかキャッシュから応答し、B の回復も自分で確かめます。",
+        "A は B を呼ぶのをやめて即座に失敗を返すかキャッシュから応答し、B が回復したことも自分で確かめます。",
     ),
     params=(
         Param(
@@ -658,7 +658,7 @@ SCENARIO = Scenario(
             _text("A's threads", "A のスレッド数"),
             _text(
                 "Size of A's worker pool; a request holds a thread while A waits for B, and is rejected when none is free.",
-                "A のワーカープールの大きさです。A が B を待つ間リクエストはスレッドを 1 本握り、空きがなければ拒否されます。",
+                "A のワーカープールのサイズです。A が B を待つ間、リクエストはスレッドを 1 本占有し、空きがなければ拒否されます。",
             ),
             unit="threads",
             min=1,
@@ -682,13 +682,13 @@ SCENARIO = Scenario(
             "outage_mode",
             "choice",
             "hang",
-            _text("How B fails", "B の障害の起こり方"),
+            _text("How B fails", "B の障害の種類"),
             _text(
                 "During the outage B either answers errors quickly or does not answer at all, so calls time out.",
-                "障害の間、B はすぐにエラーを返すか、まったく応答せず呼び出しがタイムアウトするかのどちらかです。",
+                "障害中の B は、すぐにエラーを返すか、まったく応答せずに呼び出しをタイムアウトさせるかのどちらかです。",
             ),
             choices=(
-                Choice("errors", _text("Fast errors", "すぐにエラー")),
+                Choice("errors", _text("Fast errors", "すぐにエラーを返す")),
                 Choice("hang", _text("Hangs (timeouts)", "応答なし（タイムアウト）")),
             ),
         ),
@@ -732,13 +732,14 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="requests",
-            title=_text("What the client got, per second", "クライアントが受け取った応答（毎秒）"),
+            title=_text("What the client got, per second", "クライアントが受け取った結果（1 秒あたり）"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("requests/s", "リクエスト/秒"),
             series=(
                 Series("success", _text("success", "成功")),
                 Series(
-                    "failed", _text("failed (B error, timeout, A full)", "失敗（B のエラー、タイムアウト、A の満杯）")
+                    "failed",
+                    _text("failed (B error, timeout, A full)", "失敗（B のエラー、タイムアウト、A の満杯による拒否）"),
                 ),
                 Series("fast_fail", _text("fast failure (breaker open)", "即時失敗（ブレーカーがオープン）")),
                 Series("fallback", _text("fallback (cached answer)", "フォールバック（キャッシュした応答）")),
@@ -752,7 +753,7 @@ SCENARIO = Scenario(
             y_title=_text("threads", "スレッド数"),
             series=(
                 Series("busy_threads", _text("busy (mean over the step)", "使用中（区間の平均）")),
-                Series("pool_size", _text("pool size", "プールの大きさ")),
+                Series("pool_size", _text("pool size", "プールサイズ")),
             ),
         ),
         Chart(
@@ -780,7 +781,7 @@ SCENARIO = Scenario(
             _text("Failed requests", "失敗したリクエスト"),
             help=_text(
                 "Requests answered with an error: B's errors and timeouts, rejections by A's full pool and fast failures; with the cached fallback only the rejections remain.",
-                "エラーで応答したリクエストです。B のエラーとタイムアウト、A の満杯による拒否、即時失敗を含みます。キャッシュのフォールバックがあれば、残るのは拒否だけです。",
+                "エラーを返したリクエストです。B のエラーとタイムアウト、A の満杯による拒否、即時失敗を含みます。キャッシュによるフォールバックがあれば、残るのは拒否だけです。",
             ),
         ),
         Measure(
@@ -831,7 +832,7 @@ SCENARIO = Scenario(
             _text("Fallback responses (cached answer)", "フォールバック応答（キャッシュした応答）"),
             help=_text(
                 "Requests whose call failed or that the breaker short-circuited, answered from the cache instead of with an error.",
-                "呼び出しが失敗したか、ブレーカーが即座に応答したリクエストのうち、エラーの代わりにキャッシュから応答したものです。",
+                "呼び出しが失敗したリクエストやブレーカーが即座に応答したリクエストのうち、エラーの代わりにキャッシュから応答したものです。",
             ),
         ),
         Measure("requests", _text("Requests", "リクエスト数")),
@@ -841,7 +842,7 @@ SCENARIO = Scenario(
             _text("Rejected by A's full pool", "A の満杯による拒否"),
             help=_text(
                 "Requests that arrived while all of A's threads were busy; they never reach B and do not count toward the breaker's window.",
-                "A のスレッドがすべて使用中のときに届いたリクエストです。B には届かず、ブレーカーのウィンドウにも数えません。",
+                "A のスレッドがすべて使用中のときに届いたリクエストです。B には届かず、ブレーカーのウィンドウにも数えられません。",
             ),
         ),
         Measure(
@@ -857,27 +858,29 @@ SCENARIO = Scenario(
             _text("Calls to B", "B への呼び出し"),
             help=_text(
                 "Every call A sent to B in the run, trial calls included.",
-                "シミュレーション中に A が B へ送ったすべての呼び出しで、試行呼び出しも含みます。",
+                "実行中に A が B へ送ったすべての呼び出しで、試行呼び出しも含みます。",
             ),
         ),
         Measure("peak_busy_threads", _text("Most busy threads at once", "使用中スレッドの最大数")),
         Measure(
             "little_law_busy_threads",
-            _text("Threads a hanging B would hold (Little's law)", "応答しない B が握るスレッド数（リトルの法則）"),
+            _text(
+                "Threads a hanging B would hold (Little's law)", "応答しない B のために塞がるスレッド数（リトルの法則）"
+            ),
             help=_text(
                 "Request rate × timeout: the mean busy threads when every call waits out its timeout; A saturates when this exceeds its pool.",
-                "リクエストレート × タイムアウトです。どの呼び出しもタイムアウトまで待つときの平均の使用中スレッド数で、これがプールの大きさを超えると A は飽和します。",
+                "リクエストレート × タイムアウトです。どの呼び出しもタイムアウトまで待つときの平均の使用中スレッド数で、これがプールサイズを超えると A は飽和します。",
             ),
         ),
         Measure(
             "erlang_b_full_share",
             _text(
                 "Share of time A is full without a breaker (Erlang B)",
-                "ブレーカーなしで A が満杯になる時間の割合（アーラン B 式）",
+                "ブレーカーがないときに A が満杯になる時間の割合（アーラン B 式）",
             ),
             help=_text(
                 "Erlang's B formula at that load: the share of a long hanging outage that A spends with every thread busy, and of requests it rejects, when there is no breaker.",
-                "その負荷でのアーラン B 式の値です。ブレーカーがないとき、長く続く応答なしの障害の間に A のスレッドがすべて使用中になる時間の割合で、拒否されるリクエストの割合でもあります。",
+                "その負荷でのアーラン B 式の値です。ブレーカーがないとき、応答しない障害が長く続く間に A のスレッドがすべて使用中になる時間の割合で、拒否されるリクエストの割合でもあります。",
             ),
         ),
         Measure(
@@ -885,7 +888,7 @@ SCENARIO = Scenario(
             _text("Calls still out at the end", "終了時に応答待ちの呼び出し"),
             help=_text(
                 "Calls to B still waiting for an answer when the run ends.",
-                "シミュレーションの終了時に、まだ B の応答を待っている呼び出しです。",
+                "実行の終了時に、まだ B の応答を待っている呼び出しです。",
             ),
         ),
     ),
@@ -922,18 +925,18 @@ SCENARIO = Scenario(
             "errors-breaker-cached",
             _text(
                 "Erroring dependency with breaker and cached fallback",
-                "エラーを返す依存先、ブレーカーとキャッシュのフォールバック",
+                "エラーを返す依存先、ブレーカーとキャッシュによるフォールバックあり",
             ),
             {**BASE, "outage_mode": "errors", "fallback": "cached"},
         ),
         Preset(
             "flapping",
-            _text("Flapping: short open wait", "ばたつき：短いオープンの待ち時間"),
+            _text("Flapping: short open wait", "フラッピング：オープンの待ち時間が短い"),
             {**BASE, "outage_mode": "errors", "open_wait_s": 0.5, "half_open_probes": 3},
         ),
         Preset(
             "low-traffic",
-            _text("Threshold never reached at low traffic", "トラフィックが少なく閾値に届かない"),
+            _text("Threshold never reached at low traffic", "トラフィックが少なく、閾値に届かない"),
             {**BASE, "outage_mode": "errors", "request_rate": 1.0},
         ),
     ),  # fmt: skip

@@ -554,7 +554,7 @@ SCENARIO = Scenario(
         "トラフィックがピークまで増えてから減っていきます。プラットフォームは処理中のリクエストと同じ数の関数インスタンスを動かし、"
         "アイドルになったインスタンスもしばらく残ってから回収されます。各インスタンスが起動時にデータベースへの接続を自分で開くか、"
         "RDS Proxy や PgBouncer のようなプロキシを通して全インスタンスが少数の接続を共有するかを選べます。"
-        "データベースの接続数と上限の関係、拒否された接続、失敗したリクエスト、そしてプロキシのキューでの待ち時間を確かめられます。",
+        "データベースの接続数と上限の関係、拒否された接続、失敗したリクエスト、そして失敗する代わりにプロキシのキューで待つ時間を確かめられます。",
     ),
     params=(
         Param(
@@ -564,7 +564,7 @@ SCENARIO = Scenario(
             _text("Where the connections live", "接続を持つ場所"),
             _text(
                 "per_instance: each instance opens its own connections when it starts and keeps them while it lives. proxy: instances borrow a connection from the proxy's shared pool for each query.",
-                "per_instance: 各インスタンスが起動時に自分の接続を開き、インスタンスが残っている間は持ち続けます。proxy: インスタンスはクエリのたびにプロキシの共有プールから接続を借ります。",
+                "「インスタンスごと」では、各インスタンスが起動時に自分の接続を開き、インスタンスが残っている間は持ち続けます。「プロキシ」では、インスタンスはクエリのたびにプロキシの共有プールから接続を借ります。",
             ),
             choices=(
                 Choice("per_instance", _text("Per instance (driver pool)", "インスタンスごと（ドライバーのプール）")),
@@ -592,7 +592,7 @@ SCENARIO = Scenario(
             _text("Traffic before and after the peak", "ピーク前後のトラフィック"),
             _text(
                 "Request rate at the start and at the end of the run.",
-                "シミュレーションの開始時と終了時のリクエストレートです。",
+                "実行の開始時と終了時のリクエストレートです。",
             ),
             unit="req/s",
             min=0,
@@ -658,7 +658,7 @@ SCENARIO = Scenario(
             1,
             _text("Requests per instance", "インスタンスあたりの同時リクエスト数"),
             _text(
-                "Requests one instance handles at once: 1 in AWS Lambda; more in Cloud Run or Lambda with a web adapter.",
+                "Requests one instance handles at once: 1 in AWS Lambda; more where the platform allows it, as in Cloud Run.",
                 "1 つのインスタンスが同時に処理するリクエストの数です。AWS Lambda では 1、Cloud Run などではそれより多くなります。",
             ),
             min=1,
@@ -671,7 +671,7 @@ SCENARIO = Scenario(
             _text("Connections per instance", "インスタンスあたりの接続数"),
             _text(
                 "Connections each instance opens at start in per-instance mode (its driver pool size).",
-                "per_instance のとき、各インスタンスが起動時に開く接続の数（ドライバーのプールのサイズ）です。",
+                "「インスタンスごと」のとき、各インスタンスが起動時に開く接続の数（ドライバーのプールのサイズ）です。",
             ),
             min=1,
             max=50,
@@ -704,7 +704,7 @@ SCENARIO = Scenario(
             "proxy_wait_timeout_ms",
             "float",
             5000.0,
-            _text("Proxy wait timeout", "プロキシの待ちのタイムアウト"),
+            _text("Proxy wait timeout", "プロキシでの待機タイムアウト"),
             _text(
                 "How long a request waits in the proxy's queue for a connection before it fails (RDS Proxy's ConnectionBorrowTimeout and PgBouncer's query_wait_timeout default to 120 s).",
                 "リクエストがプロキシのキューで接続を待てる時間です。超えると失敗します（RDS Proxy の ConnectionBorrowTimeout と PgBouncer の query_wait_timeout の既定値は 120 秒です）。",
@@ -736,7 +736,7 @@ SCENARIO = Scenario(
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("req/s, instances", "リクエスト/秒、インスタンス数"),
             series=(
-                Series("rps", _text("requests per second", "1 秒あたりのリクエスト")),
+                Series("rps", _text("requests per second", "1 秒あたりのリクエスト数")),
                 Series("instances", _text("instances alive", "稼働中のインスタンス")),
             ),
         ),
@@ -747,7 +747,7 @@ SCENARIO = Scenario(
             y_title=_text("connections, requests", "接続数、リクエスト数"),
             series=(
                 Series(
-                    "db_connections", _text("connections open (most in the step)", "開いている接続（その間の最大）")
+                    "db_connections", _text("connections open (most in the step)", "開いている接続（区間内の最大）")
                 ),
                 Series("db_limit", _text("connection limit", "接続の上限")),
                 Series("waiting", _text("requests waiting for a connection", "接続を待つリクエスト")),
@@ -800,7 +800,7 @@ SCENARIO = Scenario(
             ),
         ),
         Measure("failed_requests", _text("Failed requests", "失敗したリクエスト")),
-        Measure("requests", _text("Requests", "リクエスト")),
+        Measure("requests", _text("Requests", "リクエスト数")),
         Measure("p50_ms", _text("Median latency", "レイテンシーの中央値"), "ms"),
         Measure("instances_peak", _text("Most instances at once", "同時インスタンス数の最大値")),
         Measure(
@@ -809,7 +809,7 @@ SCENARIO = Scenario(
             "",
             _text(
                 "The instances needed at the busiest moment (had no request waited or failed) × connections per instance: what per-instance mode asks of the database.",
-                "最も混んだ瞬間に必要なインスタンス数（待ちも失敗もなかった場合）× インスタンスあたりの接続数です。per_instance のときにデータベースに求める接続数にあたります。",
+                "最も混んだ瞬間に必要なインスタンス数（待ちも失敗もなかった場合）× インスタンスあたりの接続数です。「インスタンスごと」のときにデータベースに求める接続数にあたります。",
             ),
         ),
         Measure(
@@ -835,7 +835,7 @@ SCENARIO = Scenario(
             "",
             _text(
                 "The load in erlangs: the requests in flight Little's law predicts at the peak when nobody waits.",
-                "アーラン単位の負荷です。誰も待たないとき、リトルの法則が予測するピーク時の処理中リクエスト数です。",
+                "アーランで表した負荷で、誰も待たないときにリトルの法則が予測する、ピーク時の処理中リクエスト数です。",
             ),
         ),
         Measure("peak_failed_share", _text("Share of requests failed at peak", "ピーク時に失敗したリクエストの割合")),
@@ -846,10 +846,10 @@ SCENARIO = Scenario(
         Measure("peak_mean_wait_ms", _text("Mean wait for a connection at peak", "ピーク時の接続の平均待ち時間"), "ms"),
         Measure(
             "erlang_c_wait_share",
-            _text("Share that waits by Erlang C", "Erlang C による待ちの割合"),
+            _text("Share that waits by Erlang C", "アーラン C 式による待ちの割合"),
             help=_text(
                 "Proxy mode: the M/M/c probability of waiting with c = the proxy's pool at the peak load.",
-                "proxy のときだけ求めます。c をプロキシのプールサイズとした M/M/c で、ピーク時の負荷のもとで待たされる確率です。",
+                "「プロキシ」のときだけ求めます。c をプロキシのプールサイズとした M/M/c で、ピーク時の負荷のもとで待たされる確率です。",
             ),
         ),
         Measure(
@@ -870,7 +870,7 @@ SCENARIO = Scenario(
     source=_text(
         "Little's law; the Erlang B and Erlang C formulas (M/M/c); AWS documentation on RDS Proxy and Lambda "
         "connection management; PgBouncer documentation (transaction pooling)",
-        "リトルの法則、Erlang B 式と Erlang C 式（M/M/c）、RDS Proxy と Lambda の接続管理に関する AWS のドキュメント、"
+        "リトルの法則、アーラン B 式と C 式（M/M/c）、RDS Proxy と Lambda の接続管理に関する AWS のドキュメント、"
         "PgBouncer のドキュメント（トランザクションプーリング）",
     ),
     topology=Topology(
@@ -887,23 +887,23 @@ SCENARIO = Scenario(
             "per-instance-exhausts",
             _text(
                 "Per-instance connections exhaust the database at peak",
-                "インスタンスごとの接続がピーク時にデータベースを使い果たす",
+                "インスタンスごとの接続：ピーク時にデータベースの接続が尽きる",
             ),
             dict(EXHAUST),
         ),
         Preset(
             "proxy-under-limit",
-            _text("A proxy keeps the database under its limit", "プロキシがデータベースを上限内に保つ"),
+            _text("A proxy keeps the database under its limit", "プロキシ：データベースの接続を上限内に保つ"),
             {**EXHAUST, "mode": "proxy"},
         ),
         Preset(
             "per-instance-headroom",
-            _text("Per-instance with enough headroom", "余裕のあるインスタンスごとの接続"),
+            _text("Per-instance with enough headroom", "インスタンスごとの接続で、上限に余裕がある場合"),
             {**EXHAUST, "connections_per_instance": 1},
         ),
         Preset(
             "proxy-pool-too-small",
-            _text("Proxy pool too small: requests queue", "プロキシのプールが小さすぎてリクエストが待たされる"),
+            _text("Proxy pool too small: requests queue", "プロキシのプールが小さすぎる：リクエストが待たされる"),
             {**EXHAUST, "mode": "proxy", "proxy_pool_size": 38},
         ),
     ),

@@ -148,7 +148,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                         round(done, 3), "drained",
                         _text(
                             f"Backlog drained {done - pause_end:.1f} s after the projector resumed: the read model has caught up",
-                            f"プロジェクターの再開から {done - pause_end:.1f} 秒でバックログがなくなり、読み取りモデルが追いつきました",
+                            f"プロジェクターの再開から {done - pause_end:.1f} 秒で滞留が解消し、読み取りモデルが追いつきました",
                         ),
                     )
                 )  # fmt: skip
@@ -343,7 +343,7 @@ SCENARIO = Scenario(
     slug="cqrs",
     pattern="cqrs",
     also_patterns=("eventual-consistency", "read-replicas"),
-    title=_text("CQRS: projection lag and read-your-writes", "CQRS: 投影の遅れと自分の書き込みの読み取り"),
+    title=_text("CQRS: projection lag and read-your-writes", "CQRS：投影の遅れと自分の書き込みの読み取り"),
     description=_text(
         "Clients send writes to the command side, which commits each one at once and appends its event to a log. "
         "A single projector applies the events to the read model in order, so the read model trails the write model "
@@ -353,10 +353,9 @@ SCENARIO = Scenario(
         "(read-your-writes) hides the lag from the writer.",
         "クライアントはコマンド側に書き込みを送り、コマンド側はそれをすぐにコミットしてイベントをログに追加します。"
         "1 つのプロジェクターがイベントを順に読み取りモデルへ反映するので、読み取りモデルはイベントがこのキューで待つ時間だけ"
-        "書き込みモデルより遅れます。クライアントは読み取りモデルから読みます。読み取りがどれだけ古い状態を返すか、"
-        "クライアントが自分の書き込みを読めないことがどれだけあるか、プロジェクターの停止中に遅れがどう伸び、"
-        "バックログの解消にどれだけかかるか、バージョンのトークンを持ち歩く方式（read-your-writes）が書いた本人から"
-        "遅れをどう隠すかを確かめられます。",
+        "書き込みモデルより遅れます。クライアントは読み取りモデルからの読み取りも行います。読み取りが古い状態を返す頻度、"
+        "クライアントが自分の書き込みを読めない頻度、プロジェクターの停止中に遅れがどう伸び、滞留の解消にどれだけかかるか、"
+        "そしてバージョントークンを持ち歩く方式（read-your-writes）が、書き込んだ本人から遅れをどう隠すかを確かめられます。",
     ),
     params=(
         Param(
@@ -436,13 +435,13 @@ SCENARIO = Scenario(
             _text("Read strategy", "読み取りの方式"),
             _text(
                 "any_replica: every read goes to the read model. read_your_writes: the client carries the version of its last write; if the read model has not applied it yet, the read goes to the command side instead.",
-                "any_replica: すべての読み取りを読み取りモデルに送ります。read_your_writes: クライアントが最後の書き込みのバージョンを持ち歩き、読み取りモデルがまだそれを反映していなければ、代わりにコマンド側から読みます。",
+                "「任意のレプリカ」では、すべての読み取りを読み取りモデルに送ります。「自分の書き込みの読み取り」では、クライアントが最後の書き込みのバージョンを持ち歩き、読み取りモデルがまだそれを反映していなければ、代わりにコマンド側から読みます。",
             ),
             choices=(
-                Choice("any_replica", _text("Any replica (read model only)", "どこからでも（読み取りモデルのみ）")),
+                Choice("any_replica", _text("Any replica (read model only)", "任意のレプリカ（読み取りモデルのみ）")),
                 Choice(
                     "read_your_writes",
-                    _text("Read your writes (version token)", "自分の書き込みを読む（バージョンのトークン）"),
+                    _text("Read your writes (version token)", "自分の書き込みの読み取り（バージョントークン）"),
                 ),
             ),
         ),
@@ -467,7 +466,7 @@ SCENARIO = Scenario(
             _text("Clients", "クライアント数"),
             _text(
                 "Writes and reads are spread evenly over this many clients; the fewer there are, the sooner a client reads after its own write.",
-                "書き込みと読み取りを、この数のクライアントに均等に割り振ります。少ないほど、クライアントは自分の書き込みの直後に読むことになります。",
+                "書き込みと読み取りを、この数のクライアントに均等に割り振ります。少ないほど、各クライアントは自分の書き込みの後すぐに読み取るようになります。",
             ),
             min=1,
             max=10000,
@@ -482,7 +481,7 @@ SCENARIO = Scenario(
             series=(
                 Series(
                     "lag_max_ms",
-                    _text("longest lag of the events applied in the step", "その間に反映したイベントの最大の遅れ"),
+                    _text("longest lag of the events applied in the step", "その区間に反映したイベントの最大の遅れ"),
                 ),
                 Series(
                     "oldest_unapplied_ms",
@@ -492,14 +491,14 @@ SCENARIO = Scenario(
         ),
         Chart(
             id="backlog",
-            title=_text("Backlog in the event log", "イベントログのバックログ"),
+            title=_text("Backlog in the event log", "イベントログの滞留"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("events", "イベント数"),
             series=(Series("backlog", _text("committed, not yet applied", "コミット済みで未反映")),),
         ),
         Chart(
             id="reads",
-            title=_text("What reads saw", "読み取りが返したもの"),
+            title=_text("What reads saw", "読み取りの結果"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("share of reads", "読み取りに占める割合"),
             series=(
@@ -525,7 +524,7 @@ SCENARIO = Scenario(
             "",
             _text(
                 "Reads whose state was older than the reader's last write; always 0 with read-your-writes.",
-                "読み手自身の最後の書き込みより古い状態を返した読み取りの数です。read-your-writes では必ず 0 になります。",
+                "読み手自身の最後の書き込みより古い状態を返した読み取りの数です。read-your-writes では常に 0 になります。",
             ),
         ),
         Measure(
@@ -557,10 +556,10 @@ SCENARIO = Scenario(
                 "read-your-writes のときだけ生じます。クライアントの最後の書き込みがまだ読み取りモデルに届いていなかった読み取りです。",
             ),
         ),
-        Measure("backlog_max", _text("Largest backlog", "バックログの最大値"), "events"),
+        Measure("backlog_max", _text("Largest backlog", "滞留の最大数"), "events"),
         Measure(
             "backlog_at_resume",
-            _text("Backlog when the projector resumed", "プロジェクター再開時のバックログ"),
+            _text("Backlog when the projector resumed", "プロジェクター再開時の滞留"),
             "events",
         ),
         Measure(
@@ -569,14 +568,14 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "From the projector's resumption until the backlog first empties; empty when there was no pause or it did not empty before the end.",
-                "プロジェクターの再開から、バックログが初めて空になるまでの時間です。停止がなかったときや、終了までに空にならなかったときは空欄です。",
+                "プロジェクターの再開から、滞留が初めて空になるまでの時間です。停止がなかったときや、終了までに空にならなかったときは値がありません。",
             ),
         ),
         Measure("writes", _text("Writes committed", "コミットした書き込み")),
-        Measure("reads", _text("Reads", "読み取り")),
+        Measure("reads", _text("Reads", "読み取り数")),
         Measure(
             "reads_after_own_write",
-            _text("Reads by clients that had written", "書き込み済みのクライアントによる読み取り"),
+            _text("Reads by clients that had written", "書き込んだことのあるクライアントによる読み取り"),
             "",
         ),
         Measure("stale_reads", _text("Stale reads", "古い読み取り")),
@@ -585,14 +584,14 @@ SCENARIO = Scenario(
             _text("Projector load (write rate / projector speed)", "プロジェクターの負荷（書き込みレート ÷ 処理速度）"),
             help=_text(
                 "rho of the M/M/1 queue; without a pause it is also the expected share of stale reads with any_replica.",
-                "M/M/1 キューの ρ です。停止がなければ、any_replica での古い読み取りの割合の期待値でもあります。",
+                "M/M/1 キューの ρ です。停止がなければ、「任意のレプリカ」での古い読み取りの割合の期待値でもあります。",
             ),
         ),
     ),
     source=_text(
         "The M/M/1 queue (Kleinrock, Queueing Systems, 1975): exponential lag with rate mu − lambda and stale reads "
         "with probability rho; session guarantees (Terry et al., 1994); Martin Fowler, 'CQRS' (2011)",
-        "M/M/1 キュー（Kleinrock『Queueing Systems』1975 年）: 遅れは率 μ − λ の指数分布、古い読み取りの確率は ρ。"
+        "M/M/1 キュー（Kleinrock『Queueing Systems』、1975 年）：遅れは率 μ − λ の指数分布、古い読み取りの確率は ρ。"
         "セッション保証（Terry ほか、1994 年）、Martin Fowler「CQRS」（2011 年）",
     ),
     topology=Topology(
@@ -623,7 +622,10 @@ SCENARIO = Scenario(
         Preset("projector-pause", _text("Projector pauses for 10 s", "プロジェクターが 10 秒止まる"), dict(PAUSE)),
         Preset(
             "read-your-writes",
-            _text("Read-your-writes hides the lag from the writer", "read-your-writes で書いた本人には遅れが見えない"),
+            _text(
+                "Read-your-writes hides the lag from the writer",
+                "read-your-writes なら書き込んだ本人には遅れが見えない",
+            ),
             {**PAUSE, "read_strategy": "read_your_writes"},
         ),
     ),

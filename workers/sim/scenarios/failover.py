@@ -261,7 +261,7 @@ def _events(
     )  # fmt: skip
     promoted = timeline.promoted_at
     events.append(
-        Event(promoted, "promoted", Text(en="Failover: standby promoted", ja="フェイルオーバー: 待機系が昇格しました"))
+        Event(promoted, "promoted", Text(en="Failover: standby promoted", ja="フェイルオーバー：待機系が昇格しました"))
     )
     events.append(
         Event(
@@ -327,10 +327,10 @@ SCENARIO = Scenario(
         "updated to point at it; each client keeps its cached answer until its TTL runs out, so the clients move over "
         "spread across one TTL. Watch how long writes keep failing (the recovery time) and how many acknowledged "
         "writes never reached the standby (the recovery point).",
-        "プライマリのデータベースが多数のクライアントから書き込みを受け付け、1 件ずつ非同期で待機系に送ります。決めた時刻にプライマリが停止します。"
+        "プライマリのデータベースが多数のクライアントから書き込みを受け付け、1 件ずつ非同期で待機系に送ります。設定した時刻にプライマリが停止します。"
         "ヘルスチェックが続けて失敗すると待機系が昇格し、DNS が新しいプライマリを指すように更新されます。"
-        "各クライアントはキャッシュした DNS の応答を TTL が切れるまで使い続けるので、切り替わりは TTL 1 回分の時間に散らばります。"
-        "書き込みが失敗し続ける時間（復旧時間）と、受け付け済みなのに待機系に届かなかった書き込み（復旧時点）を確かめられます。",
+        "各クライアントはキャッシュした DNS の応答を TTL が切れるまで使い続けるので、クライアントの切り替わりは TTL 1 つ分の時間にばらけます。"
+        "書き込みが失敗し続ける時間（復旧時間）と、受け付け済みなのに待機系に届かなかった書き込みの量（復旧時点）を確かめられます。",
     ),
     params=(
         Param(
@@ -338,7 +338,7 @@ SCENARIO = Scenario(
             "float",
             DEFAULTS["health_check_interval_s"],
             _text("Health check interval", "ヘルスチェックの間隔"),
-            _text("Seconds between two probes of the primary.", "プライマリを確認する間隔（秒）です。"),
+            _text("Seconds between two probes of the primary.", "プライマリへのヘルスチェックの間隔（秒）です。"),
             unit="s",
             min=0.5,
             max=120,
@@ -351,7 +351,7 @@ SCENARIO = Scenario(
             _text("Unhealthy threshold", "異常と判定する失敗回数"),
             _text(
                 "Failed probes in a row before the primary is declared down and failover starts.",
-                "この回数だけ続けて確認に失敗すると、プライマリを停止と判定してフェイルオーバーを始めます。",
+                "ヘルスチェックがこの回数続けて失敗すると、プライマリを停止と判定してフェイルオーバーを始めます。",
             ),
             min=1,
             max=10,
@@ -363,7 +363,7 @@ SCENARIO = Scenario(
             _text("Check timeout", "ヘルスチェックのタイムアウト"),
             _text(
                 "How long a probe waits for an answer; a probe of the dead primary fails only when this runs out.",
-                "確認が応答を待つ時間です。停止したプライマリへの確認は、この時間が過ぎて初めて失敗になります。",
+                "1 回のヘルスチェックが応答を待つ時間です。停止したプライマリへのチェックは、この時間が過ぎて初めて失敗になります。",
             ),
             unit="s",
             min=0,
@@ -459,7 +459,7 @@ SCENARIO = Scenario(
             _text("Retry interval", "リトライの間隔"),
             _text(
                 "A client retries a failed write this often (and at once when it learns the new address); later writes wait behind it.",
-                "クライアントは失敗した書き込みをこの間隔でリトライします（新しいアドレスを知ったときはすぐに送ります）。後続の書き込みはその後ろで待ちます。",
+                "クライアントは失敗した書き込みをこの間隔でリトライします（新しいアドレスを知ったときはすぐに送ります）。後続の書き込みは、その書き込みが終わるまで待ちます。",
             ),
             unit="s",
             min=0.1,
@@ -500,7 +500,7 @@ SCENARIO = Scenario(
             y_title=_text("writes/s", "書き込み/秒"),
             series=(
                 Series("offered", _text("sent by clients", "クライアントの送信分")),
-                Series("acknowledged", _text("acknowledged", "受け付け")),
+                Series("acknowledged", _text("acknowledged", "受け付け済み")),
                 Series("failed", _text("failed attempts", "失敗した試行")),
             ),
         ),
@@ -533,7 +533,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "From the failure until every client's writes succeed again, i.e. until the last client has switched to the new primary; none if that is after the end of the run.",
-                "障害から、すべてのクライアントの書き込みが再び成功するまで、つまり最後のクライアントが新しいプライマリに切り替わるまでの時間です。シミュレーション時間内に終わらなければ値はありません。",
+                "障害から、すべてのクライアントの書き込みが再び成功するまで、つまり最後のクライアントが新しいプライマリに切り替わるまでの時間です。実行の終了までに切り替わらなければ値がありません。",
             ),
         ),
         Measure(
@@ -620,7 +620,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "The longest any acknowledged write waited from being sent until it was acknowledged.",
-                "受け付けられた書き込みのうち、送られてから受け付けられるまでに最も長く待ったものの時間です。",
+                "受け付けられた書き込みのうち、送られてから受け付けられるまでに最も長く待ったものの待ち時間です。",
             ),
         ),
         Measure(
@@ -628,7 +628,7 @@ SCENARIO = Scenario(
             _text("Acknowledged writes", "受け付けた書き込み"),
             help=_text(
                 "Every write acknowledged in the run, the lost ones included.",
-                "シミュレーション中に受け付けたすべての書き込みで、失われたものも含みます。",
+                "実行中に受け付けたすべての書き込みで、失われたものも含みます。",
             ),
         ),
         Measure(
@@ -660,7 +660,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "long-ttl",
-            _text("Long DNS TTL (RTO dominated by caches)", "長い DNS の TTL（RTO の大半がキャッシュ）"),
+            _text("Long DNS TTL (RTO dominated by caches)", "長い DNS の TTL（RTO の大半を DNS キャッシュが占める）"),
             {**DEFAULTS, "dns_ttl_s": 300.0, "duration_s": 420.0},
         ),
         Preset(
@@ -684,7 +684,7 @@ SCENARIO = Scenario(
             "jittery-lag",
             _text(
                 "Jittery lag: the oldest lost write is older than the mean lag",
-                "揺らぐ遅れ: 失われた最古の書き込みは平均の遅れより古い",
+                "遅れのばらつき：失われた最古の書き込みは平均の遅れよりも古い",
             ),
             {
                 **DEFAULTS,

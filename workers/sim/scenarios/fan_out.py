@@ -179,7 +179,7 @@ class FanOut:
                     self.events.append(
                         Event(
                             self.now, "dead-letter",
-                            _text(f"Subscriber {i + 1}: a poison message went to the dead-letter queue after {count} receives", f"サブスクライバー {i + 1}: 毒メッセージが {count} 回受信された後、デッドレターキューに移されました"),
+                            _text(f"Subscriber {i + 1}: a poison message went to the dead-letter queue after {count} receives", f"サブスクライバー {i + 1}：毒メッセージが {count} 回受信された後、デッドレターキューに移されました"),
                         )
                     )  # fmt: skip
                 self._settle(i, m)
@@ -265,7 +265,7 @@ class FanOut:
             self.events.append(
                 Event(
                     self.published[self.oldest[i]] + mark, "lag",
-                    _text(f"Subscriber {i + 1}'s oldest message is {mark:g} s old", f"サブスクライバー {i + 1} の最も古いメッセージが {mark:g} 秒待っています"),
+                    _text(f"Subscriber {i + 1}'s oldest message is {mark:g} s old", f"サブスクライバー {i + 1} の最も古いメッセージが {mark:g} 秒滞留しています"),
                 )
             )  # fmt: skip
 
@@ -376,11 +376,11 @@ SCENARIO = Scenario(
         "for a while: its queue grows and its oldest message ages, while every other subscriber keeps its short lag. "
         "Add poison messages to watch each queue move them to the dead-letter queue after a fixed number of receives, "
         "and check that every published message is delivered, dead-lettered or still queued.",
-        "パブリッシャーは各メッセージをトピックに一度だけ発行し、トピックがサブスクライバーごとのキューにコピーします。"
+        "パブリッシャーは各メッセージをトピックに 1 回だけ発行し、トピックがそれをサブスクライバーごとのキューにコピーします。"
         "各サブスクライバーのコンシューマーは、自分のキューを自分の速さで処理します。最後のサブスクライバーを遅くしたり、"
         "しばらく止めたりすると、そのキューだけが伸びて最も古いメッセージの待ち時間が増えていきますが、他のサブスクライバーの"
         "遅れは短いままです。毒メッセージを混ぜると、各キューが決まった回数の受信の後にデッドレターキューへ移す様子が見られます。"
-        "発行したメッセージが、配信済み・デッドレター・キューに残っているもののどれかに必ず数えられることも確かめられます。",
+        "発行したメッセージがすべて、配信済み・デッドレター・キューに残っているもののいずれかとして数えられることも確かめられます。",
     ),
     params=(
         Param(
@@ -416,7 +416,7 @@ SCENARIO = Scenario(
             _text("Consumer speeds", "コンシューマーの速さ"),
             _text(
                 "Equal: every consumer runs at the consumer rate. One slow: the last subscriber runs at the slow rate. One failing: the last subscriber's consumer stops during the outage.",
-                "均等: すべてのコンシューマーが標準の処理レートで動きます。1 つが遅い: 最後のサブスクライバーだけが遅いレートで動きます。1 つが故障: 最後のサブスクライバーのコンシューマーが停止期間のあいだ止まります。",
+                "「均等」では、すべてのコンシューマーが標準の処理レートで動きます。「1 つが遅い」では、最後のサブスクライバーだけが遅いレートで動きます。「1 つがしばらく故障」では、最後のサブスクライバーのコンシューマーが停止期間中に止まります。",
             ),
             choices=(
                 Choice("equal", _text("Equal", "均等")),
@@ -484,7 +484,7 @@ SCENARIO = Scenario(
             _text("Duration", "シミュレーション時間"),
             _text(
                 "How long the publisher publishes; the run ends then, and what is still queued counts as pending.",
-                "パブリッシャーが発行を続ける時間です。その時点で終わり、キューに残ったメッセージは未処理として数えます。",
+                "パブリッシャーが発行を続ける時間です。実行はその時点で終わり、キューに残ったメッセージは未処理として数えます。",
             ),
             unit="s",
             min=10,
@@ -530,8 +530,8 @@ SCENARIO = Scenario(
                 Series(
                     "depth_last", _text("last subscriber (slow or failing)", "最後のサブスクライバー（遅い・故障）")
                 ),
-                Series("depth_others_max", _text("deepest of the others", "他のうち最も深いキュー")),
-                Series("depth_others_mean", _text("others on average", "他の平均")),
+                Series("depth_others_max", _text("deepest of the others", "他のサブスクライバーで最も深いキュー")),
+                Series("depth_others_mean", _text("others on average", "他のサブスクライバーの平均")),
             ),
         ),
         Chart(
@@ -557,7 +557,7 @@ SCENARIO = Scenario(
             y_title=_text("seconds", "秒"),
             series=(
                 Series("lag_last", _text("last subscriber", "最後のサブスクライバー")),
-                Series("lag_others_max", _text("worst of the others", "他のうち最大")),
+                Series("lag_others_max", _text("worst of the others", "他のサブスクライバーでの最大")),
             ),
         ),
         Chart(
@@ -590,7 +590,7 @@ SCENARIO = Scenario(
             "msg",
             _text(
                 "Copies moved to a dead-letter queue, over all subscribers.",
-                "全サブスクライバーで、デッドレターキューに移されたコピーの数です。",
+                "デッドレターキューに移されたコピーの、全サブスクライバーでの合計です。",
             ),
         ),
         Measure(
@@ -636,14 +636,15 @@ SCENARIO = Scenario(
         ),
         Measure(
             "dead_letter_receives_min",
-            _text("Fewest receives before dead-lettering", "デッドレターまでの受信回数の最小"),
+            _text("Fewest receives before dead-lettering", "デッドレターキューに移るまでの受信回数（最小）"),
             help=_text(
                 "Equals max receives when the redrive rule holds.",
-                "maxReceiveCount の規則どおりなら、最大受信回数に等しくなります。",
+                "リドライブポリシー（maxReceiveCount）のとおりに動いていれば、最大受信回数と等しくなります。",
             ),
         ),
         Measure(
-            "dead_letter_receives_max", _text("Most receives before dead-lettering", "デッドレターまでの受信回数の最大")
+            "dead_letter_receives_max",
+            _text("Most receives before dead-lettering", "デッドレターキューに移るまでの受信回数（最大）"),
         ),
         Measure(
             "caught_up_at_s",
@@ -695,7 +696,7 @@ SCENARIO = Scenario(
     ),  # fmt: skip
     presets=(
         Preset("all-healthy", _text("All healthy", "すべて正常"), {**BASE, "consumer_rates": "equal"}),
-        Preset("one-slow", _text("One slow subscriber", "1 つのサブスクライバーが遅い"), dict(BASE)),
+        Preset("one-slow", _text("One slow subscriber", "遅いサブスクライバーが 1 つ"), dict(BASE)),
         Preset(
             "poison-dlq",
             _text("Poison messages go to the DLQ", "毒メッセージは DLQ へ"),

@@ -145,7 +145,7 @@ class Simulation:
                 Event(
                     round(self.loop.now, 3),
                     "omitted",
-                    _text("Further events are not listed", "これ以降のイベントは省略します"),
+                    _text("Further events are not listed", "以降のイベントは表示を省略します"),
                 )
             )
 
@@ -175,7 +175,7 @@ class Simulation:
                     self.blind_pass_told = True
                     self.emit("blind-pass", _text(
                         f"Replica {replica.index + 1}: the process check passes, since the process runs; the load balancer keeps sending to it",
-                        f"レプリカ {replica.index + 1}: プロセスは動いているのでプロセスチェックには合格し、ロードバランサーは送り続けます",
+                        f"レプリカ {replica.index + 1}：プロセスは動いているのでプロセスチェックには合格し、ロードバランサーはリクエストを送り続けます",
                     ))  # fmt: skip
                 self._report(replica, generation, passed=True)
             else:
@@ -197,7 +197,7 @@ class Simulation:
                     "back",
                     _text(
                         f"Replica {name} passes its check: back in rotation",
-                        f"レプリカ {name} がチェックに合格し、振り分け対象に戻りました",
+                        f"レプリカ {name} がチェックに合格し、ローテーションに戻りました",
                     ),
                 )
                 self.none_ready = False
@@ -208,7 +208,7 @@ class Simulation:
         if replica.streak <= self.threshold:
             self.emit("probe-failed", _text(
                 f"Replica {name}: health check timed out ({replica.streak}/{self.threshold})",
-                f"レプリカ {name}: ヘルスチェックがタイムアウトしました（{replica.streak}/{self.threshold}）",
+                f"レプリカ {name}：ヘルスチェックがタイムアウトしました（{replica.streak}/{self.threshold}）",
             ))  # fmt: skip
         if replica.streak != self.threshold:
             return
@@ -219,7 +219,7 @@ class Simulation:
                 replica.removed_at = now
             self.emit("removed", _text(
                 f"Replica {name} marked not ready: the load balancer stops sending to it",
-                f"レプリカ {name} を準備未完了（not ready）とし、ロードバランサーの振り分け対象から外しました",
+                f"レプリカ {name} を準備未完了（not ready）とし、ロードバランサーのローテーションから外しました",
             ))  # fmt: skip
             if not self.in_rotation() and not self.none_ready:
                 self.none_ready = True
@@ -373,17 +373,17 @@ def _start_text(params: dict[str, Any]) -> Text:
     if params["check"] == "process":
         return _text(
             "Process check: the load balancer only learns whether each replica's process is running",
-            "プロセスチェック: ロードバランサーに分かるのは、各レプリカのプロセスが動いているかどうかだけです",
+            "プロセスチェック：ロードバランサーに分かるのは、各レプリカのプロセスが動いているかどうかだけです",
         )
     every, k = params["probe_interval_s"], params["failure_threshold"]
     if params["restart_on_failure"]:
         return _text(
             f"Deep check every {every:g} s as readiness and liveness probe: {k} failures in a row take a replica out of rotation and restart it",
-            f"詳細なチェックを {every:g} 秒ごとに readiness と liveness の両方のプローブとして実行します。{k} 回続けて失敗したレプリカは振り分け対象から外し、再起動します",
+            f"詳細なチェックを {every:g} 秒ごとに readiness と liveness の両方のプローブとして実行します。{k} 回続けて失敗したレプリカはローテーションから外し、再起動します",
         )
     return _text(
         f"Deep check every {every:g} s as readiness probe: {k} failures in a row take a replica out of rotation, one pass brings it back",
-        f"詳細なチェックを {every:g} 秒ごとに readiness プローブとして実行します。{k} 回続けて失敗したレプリカは振り分け対象から外し、1 回合格すれば戻します",
+        f"詳細なチェックを {every:g} 秒ごとに readiness プローブとして実行します。{k} 回続けて失敗したレプリカはローテーションから外し、1 回合格すれば戻します",
     )
 
 
@@ -454,7 +454,7 @@ SCENARIO = Scenario(
     slug="health-adapter",
     pattern="adapter",
     title=_text(
-        "Health-check adapter: alive but not ready", "ヘルスチェックのアダプター: 生きているが準備ができていない"
+        "Health-check adapter: alive but not ready", "ヘルスチェック用アダプター：生きているが準備ができていない"
     ),
     description=_text(
         "A load balancer spreads requests over replicas. Then a dependency hangs: the process still runs, but every "
@@ -462,10 +462,10 @@ SCENARIO = Scenario(
         "sending to the hung replica; a deep check by a health-check adapter probes the app's real path and takes "
         "the replica out of rotation after a few failed probes. Used as a liveness probe as well, the same deep "
         "check restarts containers, which cures a deadlocked app but not a hung dependency.",
-        "ロードバランサーがリクエストを複数のレプリカに振り分けています。そこで依存先が応答しなくなります。プロセスは動き続けますが、"
+        "ロードバランサーがリクエストを複数のレプリカに振り分けています。そこへ依存先が応答しなくなる障害が起きます。プロセスは動き続けますが、"
         "そのレプリカに届くリクエストはすべてタイムアウトします。浅いプロセスチェックは合格し続けるので、ロードバランサーは止まったレプリカに"
         "送り続けます。ヘルスチェック用のアダプターによる詳細なチェックはアプリケーションの実際の処理経路を確かめ、数回の失敗でそのレプリカを"
-        "振り分け対象から外します。同じチェックを liveness プローブにも使うとコンテナが再起動されます。デッドロックしたアプリケーションは"
+        "ローテーションから外します。同じチェックを liveness プローブにも使うとコンテナが再起動されます。デッドロックしたアプリケーションは"
         "それで直りますが、止まった依存先は直りません。",
     ),
     params=(
@@ -476,10 +476,10 @@ SCENARIO = Scenario(
             _text("Health check", "ヘルスチェック"),
             _text(
                 "process: passes while the process runs. deep: a health-check adapter sends a request through the app's real path, dependency included.",
-                "process はプロセスが動いていれば合格です。deep はヘルスチェック用のアダプターが、依存先を含むアプリケーションの実際の処理経路にリクエストを通して確かめます。",
+                "「プロセスチェック」は、プロセスが動いていれば合格です。「詳細なチェック」では、ヘルスチェック用のアダプターが、依存先を含むアプリケーションの実際の処理経路にリクエストを通して確かめます。",
             ),
             choices=(
-                Choice("process", _text("Process check (shallow)", "プロセスチェック（浅い）")),
+                Choice("process", _text("Process check (shallow)", "プロセスチェック（浅いチェック）")),
                 Choice("deep", _text("Deep check via the adapter", "アダプターによる詳細なチェック")),
             ),
         ),
@@ -501,10 +501,10 @@ SCENARIO = Scenario(
             "failure_threshold",
             "int",
             3,
-            _text("Failure threshold", "失敗のしきい値"),
+            _text("Failure threshold", "失敗の閾値"),
             _text(
                 "Failed probes in a row before a replica is taken out of rotation (failureThreshold).",
-                "レプリカを振り分け対象から外すまでに続けて失敗するプローブの回数です（failureThreshold）。",
+                "レプリカをローテーションから外すまでに続けて失敗するプローブの回数です（failureThreshold）。",
             ),
             min=1,
             max=10,
@@ -555,7 +555,7 @@ SCENARIO = Scenario(
             _text("What hangs for whom", "止まる範囲"),
             _text(
                 "one_replica: only replica 1's dependency (or app) hangs. all_replicas: a dependency every replica shares hangs.",
-                "one_replica はレプリカ 1 の依存先（またはアプリケーション）だけが止まります。all_replicas は全レプリカが共有する依存先が止まります。",
+                "「レプリカ 1 だけ」では、レプリカ 1 の依存先（またはアプリケーション）だけが止まります。「全レプリカ」では、全レプリカが共有する依存先が止まります。",
             ),
             choices=(
                 Choice("one_replica", _text("Replica 1 only", "レプリカ 1 だけ")),
@@ -569,7 +569,7 @@ SCENARIO = Scenario(
             _text("What hangs", "止まるもの"),
             _text(
                 "dependency: the app is fine but what it calls hangs, so a restart cannot help. app: the app itself deadlocks, which a restart clears.",
-                "dependency はアプリケーションは正常で、呼び出し先が止まります。再起動しても直りません。app はアプリケーション自体がデッドロックし、再起動で解消します。",
+                "「依存先」では、アプリケーションは正常でも呼び出し先が止まるため、再起動しても直りません。「アプリケーション」では、アプリケーション自体がデッドロックし、再起動で解消します。",
             ),
             choices=(
                 Choice("dependency", _text("The dependency", "依存先")),
@@ -583,7 +583,7 @@ SCENARIO = Scenario(
             _text("Replicas", "レプリカ数"),
             _text(
                 "Replicas behind the load balancer, which takes them in turn (round robin).",
-                "ロードバランサーの背後にあるレプリカの数です。ロードバランサーは順番に振り分けます（ラウンドロビン）。",
+                "ロードバランサーの背後にあるレプリカの数です。ロードバランサーはレプリカに順番に振り分けます（ラウンドロビン）。",
             ),
             min=1,
             max=10,
@@ -620,7 +620,7 @@ SCENARIO = Scenario(
             _text("Restart on failure (liveness)", "失敗したら再起動（liveness）"),
             _text(
                 "Off: the deep check is a readiness probe and failing only takes the replica out of rotation. On: it is the liveness probe too, and failing also restarts the container.",
-                "オフなら詳細なチェックは readiness プローブで、失敗しても振り分け対象から外すだけです。オンなら liveness プローブも兼ね、失敗するとコンテナを再起動します。",
+                "オフなら詳細なチェックは readiness プローブで、失敗してもローテーションから外すだけです。オンなら liveness プローブも兼ね、失敗するとコンテナを再起動します。",
             ),
         ),
         Param(
@@ -665,7 +665,7 @@ SCENARIO = Scenario(
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("replicas", "レプリカ数"),
             series=(
-                Series("in_rotation", _text("in rotation (ready)", "振り分け対象（ready）")),
+                Series("in_rotation", _text("in rotation (ready)", "ローテーション内（ready）")),
                 Series("hung", _text("hung", "停止中")),
                 Series("restarting", _text("restarting", "再起動中")),
             ),
@@ -678,7 +678,7 @@ SCENARIO = Scenario(
             series=(
                 Series("failing_checks", _text("replicas whose last check failed", "直近のチェックに失敗したレプリカ")),
                 Series("failure_streak", _text("longest run of failed checks", "続けて失敗したチェックの最大回数")),
-                Series("threshold", _text("failure threshold", "失敗のしきい値")),
+                Series("threshold", _text("failure threshold", "失敗の閾値")),
             ),
         ),
     ),
@@ -690,7 +690,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "From the hang until the checks have taken every hung replica out of rotation; empty if that never happened while the hang lasted.",
-                "停止の開始から、止まったすべてのレプリカをチェックが振り分け対象から外すまでの時間です。停止が続く間に外れなかった場合は空欄です。",
+                "停止の開始から、止まったすべてのレプリカをチェックがローテーションから外すまでの時間です。停止が続く間に外れなかった場合は値がありません。",
             ),
         ),
         Measure("failed_requests", _text("Failed requests", "失敗したリクエスト"), "req"),
@@ -699,7 +699,7 @@ SCENARIO = Scenario(
             _text("Restarts that did not help", "効果のなかった再起動"),
             help=_text(
                 "Liveness restarts of replicas whose app was not what hung, e.g. because the dependency hung.",
-                "止まっていたのがアプリケーションではない（依存先が止まっていたなど）のに行った liveness による再起動です。",
+                "止まっていたのがアプリケーションではない（依存先が止まっていたなど）のに行われた、liveness による再起動です。",
             ),
         ),
         Measure(
@@ -708,7 +708,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "From the end of the hang (for a restarted deadlocked app, the restart) until every hung replica is back in rotation.",
-                "停止の終わり（デッドロックしたアプリケーションを再起動した場合はその時点）から、止まっていたすべてのレプリカが振り分け対象に戻るまでの時間です。",
+                "停止の終わり（デッドロックしたアプリケーションを再起動した場合はその時点）から、止まっていたすべてのレプリカがローテーションに戻るまでの時間です。",
             ),
         ),
         Measure("restarts", _text("Restarts", "再起動の回数")),
@@ -721,7 +721,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "(threshold − 0.5) × interval + timeout for the deep check; empty for the process check.",
-                "詳細なチェックでは (しきい値 − 0.5) × 間隔 + タイムアウトです。プロセスチェックでは空欄です。",
+                "詳細なチェックでは (閾値 − 0.5) × 間隔 + タイムアウトです。プロセスチェックでは値がありません。",
             ),
         ),
     ),  # fmt: skip
@@ -767,31 +767,31 @@ SCENARIO = Scenario(
             "process-check",
             _text(
                 "Process check: the LB keeps sending to a hung replica",
-                "プロセスチェック: ロードバランサーは止まったレプリカに送り続ける",
+                "プロセスチェック：ロードバランサーは止まったレプリカに送り続ける",
             ),
             _preset(check="process"),
         ),
         Preset(
             "deep-check",
-            _text("Deep check removes it within seconds", "詳細なチェックは数秒で外す"),
+            _text("Deep check removes it within seconds", "詳細なチェックなら数秒でローテーションから外す"),
             _preset(probe_interval_s=2.0),
         ),
         Preset(
             "restart-loop",
             _text(
                 "Liveness restarts on a shared dependency: restart loop (false restarts)",
-                "共有の依存先で liveness が再起動: 再起動の繰り返し（無駄な再起動）",
+                "共有の依存先が止まると liveness が再起動を繰り返す（無駄な再起動）",
             ),
             _preset(hang_scope="all_replicas", restart_on_failure=True),
         ),
         Preset(
             "fast-probing",
-            _text("Fast probing (1 s, threshold 2)", "素早いプローブ（1 秒間隔、しきい値 2）"),
+            _text("Fast probing (1 s, threshold 2)", "頻繁なプローブ（1 秒間隔、閾値 2）"),
             _preset(probe_interval_s=1.0, failure_threshold=2, probe_timeout_s=0.5),
         ),
         Preset(
             "liveness-cures-deadlock",
-            _text("Liveness restart cures a deadlocked app", "liveness の再起動がデッドロックを解消する"),
+            _text("Liveness restart cures a deadlocked app", "liveness による再起動でデッドロックが解消する"),
             _preset(hang_in="app", restart_on_failure=True),
         ),
     ),  # fmt: skip

@@ -218,7 +218,7 @@ class World:
             if self.minor_events == MAX_MINOR_EVENTS:
                 text = _text(
                     "Further elections and stale writes are not listed",
-                    "これ以降の選挙と古い書き込みは一覧に載せません",
+                    "以降の選挙と古い書き込みは表示を省略します",
                 )
         self.events.append(Event(round(self.now, 6), kind, text))
 
@@ -252,7 +252,7 @@ class World:
         self.open_terms.add(term)
         self.candidates_by_term[term] = self.candidates_by_term.get(term, 0) + 1
         self.were_candidates.add(replica.id)
-        self.event("candidate", _text(f"Replica {replica.id} timed out and asks for votes in term {term}", f"レプリカ {replica.id} がタイムアウトし、ターム {term} の票を求めています"), minor=True)  # fmt: skip
+        self.event("candidate", _text(f"Replica {replica.id} timed out and asks for votes in term {term}", f"レプリカ {replica.id} がタイムアウトし、ターム {term} に立候補して票を求めています"), minor=True)  # fmt: skip
 
     def write(self, replica: Replica) -> None:
         """The leader writes to the storage with its token; with fencing, a stale token is refused."""
@@ -264,7 +264,7 @@ class World:
             self.stale_rejected += 1
             if (replica.id, token) not in self.noted_stale:
                 self.noted_stale.add((replica.id, token))
-                self.event("rejected", _text(f"Storage rejected a write from replica {replica.id} with stale {word.en} {token} (it has seen {self.storage_max})", f"ストレージがレプリカ {replica.id} の古い{word.ja} {token} の書き込みを拒否しました（既に {self.storage_max} を見ています）"))  # fmt: skip
+                self.event("rejected", _text(f"Storage rejected a write from replica {replica.id} with stale {word.en} {token} (it has seen {self.storage_max})", f"ストレージが、古い{word.ja} {token} を持つレプリカ {replica.id} の書き込みを拒否しました（ストレージがこれまでに見た最大値は {self.storage_max}）"))  # fmt: skip
             return
         self.storage_max = max(self.storage_max, token)
         self.writes_accepted += 1
@@ -273,7 +273,7 @@ class World:
             self.frame_stale_accepted += 1
             if (replica.id, token) not in self.noted_stale:
                 self.noted_stale.add((replica.id, token))
-                self.event("stale_write", _text(f"Storage accepted a write from replica {replica.id} with stale {word.en} {token} (newest is {self.newest}): two leaders are writing", f"ストレージがレプリカ {replica.id} の古い{word.ja} {token} の書き込みを受け付けました（最新は {self.newest}）。2 つのリーダーが書き込んでいます"))  # fmt: skip
+                self.event("stale_write", _text(f"Storage accepted a write from replica {replica.id} with stale {word.en} {token} (newest is {self.newest}): two leaders are writing", f"ストレージが、古い{word.ja} {token} を持つレプリカ {replica.id} の書き込みを受け付けました（最新は {self.newest}）。2 つのリーダーが書き込んでいます"))  # fmt: skip
 
 
 class Lease:
@@ -815,7 +815,7 @@ TOPOLOGY = Topology(
 SCENARIO = Scenario(
     slug="leader-election",
     pattern="ownership-election",
-    title=_text("Leader election: leases and Raft", "リーダー選出: リースと Raft"),
+    title=_text("Leader election: leases and Raft", "リーダー選出：リースと Raft"),
     description=_text(
         "Three to five replicas keep exactly one owner. In lease mode the owner holds a lease in a consistent store "
         "(compare-and-swap with a TTL) and renews it; when it stops renewing, the lease expires and another replica "
@@ -823,12 +823,12 @@ SCENARIO = Scenario(
         "leader. Play a failure plan (the book's story, crashes, stop-the-world pauses, random failures), cut the "
         "leader off with a partition, and turn fencing on or off to see whether a stale leader's writes get through. "
         "Beside the story, many independent elections measure how long a takeover takes and how often votes split.",
-        "3〜5 個のレプリカが、所有者（リーダー）をちょうど 1 つに保ちます。リース方式では、所有者が整合性のあるストアのリース"
+        "3〜5 台のレプリカが、所有者（リーダー）を常にちょうど 1 つに保ちます。リース方式では、所有者が強い整合性を持つストアのリース"
         "（TTL 付きの比較交換）を持ち、更新し続けます。更新が止まるとリースが切れ、別のレプリカが取得します。Raft 方式では、"
         "フォロワーがランダムな選挙タイムアウトを待ってから票を求め、過半数を得たものがリーダーになります。障害の筋書き"
         "（本の例、クラッシュ、全停止、ランダムな障害）を再生し、ネットワーク分断でリーダーを切り離し、フェンシングの有無を"
-        "切り替えると、古いリーダーの書き込みが通ってしまうかどうかを確かめられます。あわせて多数の独立した選挙を試し、"
-        "引き継ぎにかかる時間と票が割れる頻度を測ります。",
+        "切り替えると、古いリーダーの書き込みが通ってしまうかどうかを確かめられます。筋書きとは別に多数の独立した選挙を試し、"
+        "引き継ぎにかかる時間と票が割れる頻度も測ります。",
     ),
     params=(
         Param(
@@ -852,7 +852,7 @@ SCENARIO = Scenario(
             _text("Replicas", "レプリカ数"),
             _text(
                 "Replicas that can lead. Raft needs votes from a majority of all of them, crashed ones included.",
-                "リーダーになれるレプリカの数です。Raft では、停止中のものも含めた全体の過半数の票が必要です。",
+                "リーダーになれるレプリカの数です。Raft では、クラッシュしたものも含めた全体の過半数の票が必要です。",
             ),
             min=3,
             max=MAX_REPLICAS,
@@ -892,7 +892,7 @@ SCENARIO = Scenario(
             _text("Election timeout, minimum", "選挙タイムアウトの最小値"),
             _text(
                 "Shortest time a follower waits without a heartbeat before it stands as a candidate. The leader sends heartbeats every half of this. Raft mode only.",
-                "フォロワーがハートビートを受け取らずに待ってから立候補するまでの最短時間です。リーダーはこの半分の間隔でハートビートを送ります。Raft 方式だけで使います。",
+                "ハートビートが届かないフォロワーが、立候補するまでに待つ最短の時間です。リーダーはこの半分の間隔でハートビートを送ります。Raft 方式だけで使います。",
             ),
             unit="ms",
             min=10,
@@ -906,7 +906,7 @@ SCENARIO = Scenario(
             _text("Election timeout, maximum", "選挙タイムアウトの最大値"),
             _text(
                 "Longest such wait; each wait is drawn uniformly between the minimum and this. Equal to the minimum means no randomness; below it counts as the minimum. Raft mode only.",
-                "同じ待ち時間の最長値です。待ち時間は毎回、最小値とこの値の間から一様に選びます。最小値と同じなら乱数を使わず、最小値より小さければ最小値とみなします。Raft 方式だけで使います。",
+                "その待ち時間の最長値です。待ち時間は毎回、最小値とこの値の間から一様に選びます。最小値と同じなら乱数を使わず、最小値より小さければ最小値とみなします。Raft 方式だけで使います。",
             ),
             unit="ms",
             min=10,
@@ -920,7 +920,7 @@ SCENARIO = Scenario(
             _text("Failure plan", "障害の筋書き"),
             _text(
                 "What goes wrong in the story shown on the charts.",
-                "チャートに表示する筋書きで、何が起きるかです。",
+                "チャートに表示する筋書きの中で起きる障害です。",
             ),
             choices=(
                 Choice("none", _text("None", "なし")),
@@ -928,7 +928,7 @@ SCENARIO = Scenario(
                     "book_story",
                     _text(
                         "Book story: replica 1 fails, replica 3 takes over, 1 returns as a follower",
-                        "本の例: レプリカ 1 が落ち、3 が引き継ぎ、1 はフォロワーとして戻る",
+                        "本の例：レプリカ 1 が落ち、3 が引き継ぎ、1 はフォロワーとして戻る",
                     ),
                 ),
                 Choice("leader_crashes", _text("The leader crashes three times", "リーダーが 3 回クラッシュする")),
@@ -951,7 +951,7 @@ SCENARIO = Scenario(
             _text("Partition the leader", "リーダーを分断する"),
             _text(
                 "After the plan, cut the leader off from the lease store (or from the other replicas) for a while. It keeps running and keeps writing to the storage until it learns it was replaced.",
-                "筋書きの後、しばらくリーダーをリースストア（Raft ではほかのレプリカ）から切り離します。リーダーは動き続け、交代されたと知るまでストレージに書き込み続けます。",
+                "筋書きの後、しばらくリーダーをリースストア（Raft ではほかのレプリカ）から切り離します。リーダーは動き続け、自分が置き換えられたと知るまでストレージに書き込み続けます。",
             ),
         ),
         Param(
@@ -961,7 +961,7 @@ SCENARIO = Scenario(
             _text("Fencing tokens", "フェンシングトークン"),
             _text(
                 "Writes carry the lease token (or the Raft term), and the storage rejects any token lower than the highest it has seen.",
-                "書き込みにリースのトークン（Raft ではターム）を添え、ストレージはそれまでに見た最大値より小さいものを拒否します。",
+                "書き込みにリースのトークン（Raft ではターム）を添え、ストレージはそれまでに見た最大値より小さいトークンを持つ書き込みを拒否します。",
             ),
         ),
         Param(
@@ -1000,7 +1000,7 @@ SCENARIO = Scenario(
             series=(
                 Series("leaderless_s", _text("no leader", "リーダー不在")),
                 Series("dual_leader_s", _text("two believe they lead", "2 つが自分をリーダーと信じている")),
-                Series("split_brain_s", _text("split brain: both can write", "スプリットブレイン: 両方が書き込める")),
+                Series("split_brain_s", _text("split brain: both can write", "スプリットブレイン：両方が書き込める")),
             ),
         ),
         Chart(
@@ -1018,7 +1018,7 @@ SCENARIO = Scenario(
             id="elections",
             title=_text("Election time over the trials so far", "これまでの試行での選出時間"),
             x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms from the crash to a new leader", "クラッシュから新しいリーダーまでのミリ秒"),
+            y_title=_text("ms from the crash to a new leader", "クラッシュから新しいリーダーが決まるまで（ミリ秒）"),
             series=(
                 Series("election_p50_ms", _text("median", "中央値")),
                 Series("election_p90_ms", _text("90th percentile", "90 パーセンタイル")),
@@ -1030,7 +1030,7 @@ SCENARIO = Scenario(
     source=_text(
         "Burns, Designing Distributed Systems (2018), ch. 9; Kleppmann, 'How to do distributed locking' (2016); "
         "the split-vote probability of randomized timeouts and Figure 16 of Ongaro and Ousterhout's Raft paper (USENIX ATC 2014)",
-        "Burns『分散システムデザインパターン』（2018 年）9 章、Kleppmann「How to do distributed locking」（2016 年）、"
+        "Burns『Designing Distributed Systems』（2018 年、邦訳『分散システムデザインパターン』）9 章、Kleppmann「How to do distributed locking」（2016 年）、"
         "ランダムなタイムアウトで票が割れる確率と Ongaro・Ousterhout の Raft 論文（USENIX ATC 2014）の図 16",
     ),
     topology=TOPOLOGY,
@@ -1047,11 +1047,11 @@ SCENARIO = Scenario(
         Measure("max_leaderless_s", _text("Longest stretch without a leader", "リーダー不在が続いた最長の時間"), "s"),
         Measure(
             "split_brain_s",
-            _text("Split brain: both leaders can write", "スプリットブレイン: 両方のリーダーが書き込める時間"),
+            _text("Split brain: both leaders can write", "スプリットブレイン：両方のリーダーが書き込める時間"),
             "s",
             _text(
                 "The part of the two-leader time in which the storage would accept the stale leader's writes: all of it without fencing, none with.",
-                "2 つがリーダーだと信じている時間のうち、ストレージが古いリーダーの書き込みを受け付けてしまう部分です。フェンシングなしではそのすべて、ありでは 0 になります。",
+                "2 つが自分をリーダーと信じている時間のうち、ストレージが古いリーダーの書き込みを受け付けてしまう部分です。フェンシングなしではそのすべて、ありでは 0 になります。",
             ),
         ),
         Measure(
@@ -1090,14 +1090,14 @@ SCENARIO = Scenario(
         Measure(
             "leaders",
             _text("Sequence of leaders (replica numbers)", "リーダーの順番（レプリカ番号）"),
-            help=_text("The first 20 at most.", "最初の 20 個までです。"),
+            help=_text("The first 20 at most.", "最初の 20 件までです。"),
         ),
         Measure(
             "final_leader",
             _text("Leader at the end (replica)", "終了時のリーダー（レプリカ）"),
             help=_text(
                 "The running leader with the newest token or term. Empty when none leads.",
-                "最新のトークンまたはタームを持つ、動いているリーダーです。リーダーがいなければ空欄です。",
+                "最新のトークンまたはタームを持つ、動いているリーダーです。リーダーがいなければ値がありません。",
             ),
         ),
         Measure(
@@ -1122,7 +1122,7 @@ SCENARIO = Scenario(
             "ms",
             _text(
                 "Over the independent trials: from the leader's crash until a new leader holds the lease or wins a term.",
-                "独立した試行での、リーダーのクラッシュから新しいリーダーがリースを持つか、タームで勝つまでの時間です。",
+                "独立した試行での、リーダーのクラッシュから、新しいリーダーがリースを取得するか選挙に勝つまでの時間です。",
             ),
         ),
         Measure("election_ms_mean", _text("Election time, mean", "選出時間の平均"), "ms"),
@@ -1134,7 +1134,7 @@ SCENARIO = Scenario(
             "ms",
             _text(
                 "An election still undecided at the cap counts as that long.",
-                "上限までに決まらなかった選挙は、その上限の長さとして数えます。",
+                "上限までに決着しなかった選挙は、その上限の長さとして数えます。",
             ),
         ),
         Measure(
@@ -1162,7 +1162,7 @@ SCENARIO = Scenario(
             _text("Trials run", "実際に試した回数"),
             help=_text(
                 "Fewer than asked when very slow elections stopped the batch early.",
-                "選挙が非常に遅く途中で打ち切ったときは、指定した回数より少なくなります。",
+                "選挙が非常に遅く、途中で打ち切ったときは、指定した回数より少なくなります。",
             ),
         ),
         Measure("duration_s", _text("Length of the story", "筋書きの長さ"), "s"),
@@ -1172,7 +1172,7 @@ SCENARIO = Scenario(
             "book-story",
             _text(
                 "The book's story: replica 3 takes over and keeps the lease",
-                "本の例: レプリカ 3 が引き継ぎ、リースを持ち続ける",
+                "本の例：レプリカ 3 が引き継ぎ、リースを持ち続ける",
             ),
             _preset(failure_plan="book_story"),
         ),
@@ -1180,7 +1180,7 @@ SCENARIO = Scenario(
             "leader-crash",
             _text(
                 "Leader crashes with Kubernetes-like timings (15 s lease, 2 s retry)",
-                "Kubernetes 風の設定でリーダーがクラッシュ（リース 15 秒、再試行 2 秒）",
+                "Kubernetes 風の設定でリーダーがクラッシュ（リース 15 秒、リトライ 2 秒）",
             ),
             _preset(lease_ttl_s=15.0, failure_plan="leader_crashes", trials=1000),
         ),
@@ -1188,7 +1188,7 @@ SCENARIO = Scenario(
             "partition-no-fencing",
             _text(
                 "Partitioned leader, no fencing: split brain",
-                "分断されたリーダー、フェンシングなし: スプリットブレイン",
+                "分断されたリーダー、フェンシングなし：スプリットブレイン",
             ),
             _preset(failure_plan="none", partition=True, fencing=False),
         ),
@@ -1196,20 +1196,20 @@ SCENARIO = Scenario(
             "partition-fencing",
             _text(
                 "Partitioned leader with fencing: stale writes rejected",
-                "分断されたリーダー、フェンシングあり: 古い書き込みは拒否",
+                "分断されたリーダー、フェンシングあり：古い書き込みは拒否",
             ),
             _preset(failure_plan="none", partition=True, fencing=True),
         ),
         Preset(
             "raft-150-300",
-            _text("Raft, 5 replicas, timeouts 150-300 ms", "Raft、5 レプリカ、タイムアウト 150〜300 ミリ秒"),
+            _text("Raft, 5 replicas, timeouts 150-300 ms", "Raft、レプリカ 5 台、タイムアウト 150〜300 ミリ秒"),
             _preset(protocol="raft", replicas=5, failure_plan="leader_crashes", trials=1000),
         ),
         Preset(
             "raft-150-150",
             _text(
                 "Raft, 5 replicas, timeouts 150-150 ms (no randomness)",
-                "Raft、5 レプリカ、タイムアウト 150〜150 ミリ秒（乱数なし）",
+                "Raft、レプリカ 5 台、タイムアウト 150〜150 ミリ秒（乱数なし）",
             ),
             _preset(
                 protocol="raft", replicas=5, election_timeout_max_ms=150.0, failure_plan="leader_crashes", trials=30

@@ -426,7 +426,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 Event(
                     first_timeout, "timeout",
                     Text(en=f"First client timeout: a request took longer than {timeout * 1000:g} ms",
-                         ja=f"最初のクライアントタイムアウトが発生しました。応答まで {timeout * 1000:g} ms を超えたリクエストがあります"),
+                         ja=f"最初のクライアントタイムアウトが発生しました。応答に {timeout * 1000:g} ms より長くかかったリクエストがあります"),
                 )
             )  # fmt: skip
             announced = True
@@ -485,8 +485,8 @@ def _scheduled_events(
                 0.0, "affinity",
                 Text(en=f"Sticky sessions: replica {hot + 1} gets {percent(shares[hot], 1)} of the traffic "
                         f"(a fair share is {percent(1 / servers, 1)}), so it runs at {percent(shares[hot] * servers * utilization)} utilization",
-                     ja=f"スティッキーセッションにより、レプリカ {hot + 1} にトラフィックの {percent(shares[hot], 1)} が集まります"
-                        f"（均等なら {percent(1 / servers, 1)}）。このレプリカの使用率は {percent(shares[hot] * servers * utilization)} です"),
+                     ja=f"スティッキーセッションのため、レプリカ {hot + 1} にトラフィックの {percent(shares[hot], 1)} が集まります"
+                        f"（均等なら {percent(1 / servers, 1)}）。このレプリカの利用率は {percent(shares[hot] * servers * utilization)} です"),
             )
         )  # fmt: skip
     if slow_at <= duration:
@@ -509,7 +509,7 @@ def _scheduled_events(
         if servers > 1:
             load = utilization * servers / (servers - 1)
             en = f"Replica 1 is out of rotation; the other {servers - 1} now run at {percent(load)} utilization"
-            ja = f"レプリカ 1 をローテーションから外しました。残りの {servers - 1} 台の使用率は {percent(load)} になります"
+            ja = f"レプリカ 1 をローテーションから外しました。残りの {servers - 1} 台の利用率は {percent(load)} になります"
             if load >= 1:
                 en += ", more than they can serve: their queues will grow"
                 ja += "。処理能力を超えるので、キューは伸び続けます"
@@ -591,7 +591,7 @@ def _replica_nodes() -> tuple[Node, ...]:
     nodes = []
     for k in range(SHOWN_REPLICAS):
         label = (
-            _text("Replica 8+", "レプリカ 8〜")
+            _text("Replica 8+", "レプリカ 8 以降")
             if k == SHOWN_REPLICAS - 1
             else _text(f"Replica {k + 1}", f"レプリカ {k + 1}")
         )
@@ -623,10 +623,11 @@ SCENARIO = Scenario(
         "serving one request at a time. Compare round robin, random, least connections, the power of two random "
         "choices and sticky sessions at the same load; make one replica ten times slower and see what readiness "
         "checks change. Watch the response-time percentiles, the queue lengths and the client timeouts.",
-        "リクエストはランダムに届き、ロードバランサーがそれぞれを同一のレプリカのどれか 1 つに渡します。各レプリカは一度に "
-        "1 件ずつ処理します。同じ負荷で、ラウンドロビン、ランダム、最小接続数、2 つのランダムな候補から選ぶ方式、"
-        "スティッキーセッションを比べられます。1 つのレプリカを 10 倍遅くして、レディネスチェックの有無で何が変わるかも確かめられます。"
-        "応答時間のパーセンタイル、キューの長さ、クライアントのタイムアウトに注目してください。",
+        "リクエストはランダムな間隔で届き、ロードバランサーがそれぞれを同じ構成の複数のレプリカのどれか 1 つに振り分けます。"
+        "各レプリカは一度に 1 件ずつ処理します。同じ負荷のもとで、ラウンドロビン、ランダム、最小接続数、ランダムに選んだ 2 つの候補の"
+        "うち空いているほうを選ぶ方式（Power of two choices）、スティッキーセッションを比べられます。1 つのレプリカを 10 倍遅くして、"
+        "レディネスチェックの有無で何が変わるかも確かめられます。応答時間のパーセンタイル、キューの長さ、クライアントのタイムアウトに"
+        "注目してください。",
     ),
     params=(
         Param(
@@ -636,7 +637,7 @@ SCENARIO = Scenario(
             _text("Replicas", "レプリカ数"),
             _text(
                 "Identical replicas behind the balancer; each serves one request at a time.",
-                "ロードバランサーの後ろに並べる同一のレプリカの数です。各レプリカは一度に 1 件ずつ処理します。",
+                "ロードバランサーの背後に並べる、同じ構成のレプリカの数です。各レプリカは一度に 1 件ずつ処理します。",
             ),
             min=1,
             max=100,
@@ -664,10 +665,10 @@ SCENARIO = Scenario(
             "utilization",
             "float",
             0.8,
-            _text("Utilization", "使用率"),
+            _text("Utilization", "利用率"),
             _text(
                 "Offered load over total capacity: the arrival rate is this x replicas / mean service time.",
-                "総処理能力に対する到着負荷の割合です。到着レートは、この値 × レプリカ数 ÷ 平均処理時間になります。",
+                "総処理能力に対する負荷の割合です。到着率は「この値 × レプリカ数 ÷ 平均処理時間」になります。",
             ),
             min=0.1,
             max=0.98,
@@ -736,14 +737,14 @@ SCENARIO = Scenario(
             _text("Readiness checks", "レディネスチェック"),
             _text(
                 "Probe each replica every 5 s and take it out of rotation after 2 failed probes; a slow replica fails them.",
-                "5 秒ごとに各レプリカを確認し、2 回続けて失敗したらローテーションから外します。遅くなったレプリカはこの確認に失敗します。",
+                "5 秒ごとに各レプリカにプローブを送り、2 回続けて失敗したらローテーションから外します。遅くなったレプリカはプローブに失敗します。",
             ),
         ),
     ),
     charts=(
         Chart(
             id="response",
-            title=_text("Response time of the requests sent in each step", "各区間に送ったリクエストの応答時間"),
+            title=_text("Response time of the requests sent in each step", "各区間に送られたリクエストの応答時間"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("ms", "ミリ秒"),
             series=(
@@ -755,12 +756,12 @@ SCENARIO = Scenario(
         ),
         Chart(
             id="queues",
-            title=_text("Requests at a replica (waiting or in service)", "レプリカ内のリクエスト数（待ち＋処理中）"),
+            title=_text("Requests at a replica (waiting or in service)", "レプリカ内のリクエスト数（待機中＋処理中）"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("requests", "リクエスト数"),
             series=(
                 Series("queue_max", _text("longest queue", "最長のキュー")),
-                Series("queue_mean", _text("mean over replicas", "レプリカの平均")),
+                Series("queue_mean", _text("mean over replicas", "全レプリカの平均")),
                 Series("queue_replica1", _text("replica 1", "レプリカ 1")),
             ),
         ),
@@ -780,7 +781,7 @@ SCENARIO = Scenario(
     source=_text(
         "M/M/1 and Pollaczek–Khinchine per replica under random routing; the Erlang C formula (M/M/c) for least "
         "connections; Mitzenmacher, 'The Power of Two Choices in Randomized Load Balancing' (2001)",
-        "ランダム振り分け時のレプリカごとの M/M/1 とポラチェック・ヒンチンの公式、最小接続数と比べる Erlang C 式（M/M/c）、"
+        "ランダム振り分け時のレプリカごとの M/M/1 とポラチェック・ヒンチンの公式、最小接続数のモデルとしてのアーラン C 式（M/M/c）、"
         "Mitzenmacher「The Power of Two Choices in Randomized Load Balancing」（2001 年）",
     ),
     topology=Topology(
@@ -812,7 +813,7 @@ SCENARIO = Scenario(
             "ms",
             _text(
                 "Over the requests sent after the slowdown. Empty when no replica slows down.",
-                "遅くなった後に送ったリクエストで数えます。レプリカが遅くならない設定では空欄です。",
+                "遅くなった後に送ったリクエストで数えます。レプリカが遅くならない設定では値がありません。",
             ),
         ),
         Measure(
@@ -844,14 +845,14 @@ SCENARIO = Scenario(
             "req",
             _text(
                 "The most requests ever at one replica, waiting or in service, counted just after an arrival.",
-                "1 つのレプリカにあったリクエスト数（待ち＋処理中）の最大値です。リクエストが届いた直後に数えます。",
+                "1 つのレプリカにあったリクエスト数（待機中＋処理中）の最大値です。リクエストが届いた直後に数えます。",
             ),
         ),
         Measure(
-            "server_share_max", _text("Largest replica share of requests", "レプリカが受けたリクエストの割合の最大")
+            "server_share_max", _text("Largest replica share of requests", "レプリカごとのリクエストの割合（最大）")
         ),
         Measure(
-            "server_share_min", _text("Smallest replica share of requests", "レプリカが受けたリクエストの割合の最小")
+            "server_share_min", _text("Smallest replica share of requests", "レプリカごとのリクエストの割合（最小）")
         ),
         Measure(
             "server_shares",
@@ -863,10 +864,13 @@ SCENARIO = Scenario(
         ),
         Measure(
             "hashed_share_max",
-            _text("Traffic share hashed to the busiest replica", "最も多く割り当てられたレプリカのトラフィックの割合"),
+            _text(
+                "Traffic share hashed to the busiest replica",
+                "ハッシュで最も多く割り当てられたレプリカのトラフィックの割合",
+            ),
             help=_text(
                 "Sticky sessions only: the share of the traffic that the clients hashed to the busiest replica send on average, the imbalance the hash builds in. Empty for the other algorithms.",
-                "スティッキーセッションだけで使います。最も多く割り当てられたレプリカにハッシュされたクライアントが、平均して送るトラフィックの割合で、ハッシュが生む偏りを表します。ほかの方式では空欄です。",
+                "スティッキーセッションのときだけ求めます。最も多く割り当てられたレプリカにハッシュされたクライアントが平均して送るトラフィックの割合で、ハッシュが生む偏りを表します。ほかの方式では値がありません。",
             ),
         ),
         Measure(
@@ -875,16 +879,16 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "After two failed readiness probes in a row. Empty when it never left.",
-                "レディネスチェックに 2 回続けて失敗した時点です。外れなかったときは空欄です。",
+                "レディネスチェックに 2 回続けて失敗した時点です。外れなかったときは値がありません。",
             ),
         ),
         Measure(
             "timeout_ms",
-            _text("Longest a client waits", "クライアントが待つ最大時間"),
+            _text("Longest a client waits", "クライアントが待つ最長時間"),
             "ms",
             _text("20 times the mean service time.", "平均処理時間の 20 倍です。"),
         ),
-        Measure("offered_rps", _text("Offered load", "到着レート"), "req/s"),
+        Measure("offered_rps", _text("Offered load", "到着率"), "req/s"),
         Measure(
             "duration_s",
             _text("Simulated time", "シミュレーション時間"),
@@ -918,7 +922,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "sticky-sessions",
-            _text("Sticky sessions with a few heavy clients", "少数の重いクライアントとスティッキーセッション"),
+            _text("Sticky sessions with a few heavy clients", "大量に送る少数のクライアントとスティッキーセッション"),
             {**BASE, "algorithm": "session_affinity", "utilization": 0.6},
         ),
     ),

@@ -313,7 +313,7 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
                 caught_up = out.first_publish[last_held]
                 if caught_up > stop:
                     who = _text("relay", "リレー") if mode == "outbox" else _text("connector", "コネクター")
-                    events.append(Event(caught_up, "caught-up", _text(f"The {who.en} has caught up: every event held during the outage is published", f"{who.ja}が追いつきました。停止中に溜まったイベントはすべて発行されました")))  # fmt: skip
+                    events.append(Event(caught_up, "caught-up", _text(f"The {who.en} has caught up: every event held during the outage is published", f"{who.ja}が追いつきました。停止中にたまったイベントはすべて発行されました")))  # fmt: skip
     for n, (at, detail) in enumerate(out.crashes[:CRASH_EVENTS]):
         if mode == "dual_write" and commit_first:
             text = _text(
@@ -323,7 +323,7 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
         elif mode == "dual_write":
             text = _text(
                 f"The service crashed after publishing the event of order #{detail + 1} and before committing it: the event describes an order that does not exist",
-                f"サービスが注文 #{detail + 1} のイベントを発行した後、コミットする前にクラッシュしました。存在しない注文のイベントが出ています",
+                f"サービスが注文 #{detail + 1} のイベントを発行した後、コミットする前にクラッシュしました。発行済みのイベントは存在しない注文を表しています",
             )
         elif mode == "outbox":
             text = _text(
@@ -338,7 +338,7 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
         if n == CRASH_EVENTS - 1 and len(out.crashes) > CRASH_EVENTS:
             text = _text(
                 text.en + " (further crashes are counted, not listed)",
-                text.ja + "（以降のクラッシュは数えるだけで、ここには載せません）",
+                text.ja + "（以降のクラッシュは件数だけを数え、ここには表示しません）",
             )
         events.append(Event(at, "crash", text))
     if out.lost:
@@ -367,7 +367,7 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
         else:
             text = _text(
                 f"First duplicate: the event of order #{order + 1} arrives again and is applied a second time",
-                f"最初の重複：注文 #{order + 1} のイベントが再び届き、2 回目の適用が行われました",
+                f"最初の重複：注文 #{order + 1} のイベントが再び届き、もう一度適用されました",
             )
         events.append(Event(at, "duplicate", text))
     lost = len(out.committed_ids) - sum(1 for o in out.committed_ids if o in seen.first_delivery)
@@ -540,8 +540,8 @@ SCENARIO = Scenario(
         "the consumer receives and applies, and how long events wait.",
         "サービスは注文をコミットし、注文ごとにイベントを発行しなければなりません。その間にプロセスはクラッシュし、ブローカーはしばらく停止します。"
         "データベースとブローカーに別々に書き込む（二重書き込み）か、同じトランザクションでイベントをアウトボックステーブルに書き、"
-        "ポーリングするリレーや変更データキャプチャのコネクターに発行させるかを選べます。失われたイベントや存在しない注文のイベント、"
-        "コンシューマーに届いた重複と適用された重複、イベントの待ち時間を数えます。",
+        "ポーリングするリレーや変更データキャプチャのコネクターに発行させるかを選べます。失われたイベント、架空のイベント（存在しない注文の"
+        "イベント）、コンシューマーに届いた重複と適用された重複を数え、イベントの待ち時間を測ります。",
     ),
     params=(
         Param(
@@ -562,7 +562,7 @@ SCENARIO = Scenario(
             _text("Dual write order", "二重書き込みの順序"),
             _text(
                 "Commit first: commit, then publish (a crash in between loses the event). Publish first: publish, then commit (a crash or rollback in between leaves a phantom event). Only the dual write uses it.",
-                "コミットが先なら、コミットしてから発行します（間でクラッシュするとイベントが失われます）。発行が先なら、発行してからコミットします（間でクラッシュやロールバックが起きると架空のイベントが残ります）。二重書き込みだけが使います。",
+                "コミットが先なら、コミットしてから発行します（間でクラッシュするとイベントが失われます）。発行が先なら、発行してからコミットします（間でクラッシュやロールバックが起きると架空のイベントが残ります）。二重書き込みでのみ使います。",
             ),
             choices=(
                 Choice("commit_first", _text("Commit, then publish", "コミットしてから発行")),
@@ -641,7 +641,7 @@ SCENARIO = Scenario(
             _text("Idempotent consumer", "冪等なコンシューマー"),
             _text(
                 "The consumer keeps the ids of the events it has processed and skips any it has seen.",
-                "コンシューマーが処理済みのイベント ID を記録し、既に見たイベントを読み飛ばします。",
+                "コンシューマーが処理済みのイベント ID を記録し、すでに受け取ったイベントを読み飛ばします。",
             ),
         ),
         Param(
@@ -651,7 +651,7 @@ SCENARIO = Scenario(
             _text("Orders", "注文数"),
             _text(
                 "How many orders arrive; the run lasts until every published event has been delivered.",
-                "到着する注文の数です。発行されたイベントがすべて届くまでシミュレーションを続けます。",
+                "到着する注文の数です。発行されたイベントがすべて届くまで実行を続けます。",
             ),
             min=1,
             max=20000,
@@ -660,8 +660,8 @@ SCENARIO = Scenario(
             "order_rate",
             "float",
             20.0,
-            _text("Order rate", "注文の到着レート"),
-            _text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着レートです（ポアソン到着）。"),
+            _text("Order rate", "注文の到着率"),
+            _text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着率です（ポアソン到着）。"),
             unit="orders/s",
             min=0.1,
             max=1000,
@@ -701,8 +701,8 @@ SCENARIO = Scenario(
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("cumulative count", "累計"),
             series=(
-                Series("lost", _text("lost", "失われた")),
-                Series("phantom", _text("phantom", "架空")),
+                Series("lost", _text("lost", "消失")),
+                Series("phantom", _text("phantom", "架空のイベント")),
                 Series("duplicates", _text("duplicate deliveries", "重複配信")),
                 Series("duplicates_applied", _text("duplicates applied", "適用された重複")),
             ),
@@ -734,7 +734,7 @@ SCENARIO = Scenario(
             "events",
             _text(
                 "Deliveries of an event the consumer had already received.",
-                "コンシューマーが既に受け取っていたイベントの配信です。",
+                "コンシューマーがすでに受け取っていたイベントの配信です。",
             ),
         ),
         Measure(
@@ -752,7 +752,7 @@ SCENARIO = Scenario(
             "ms",
             _text(
                 "Longest time from an order's commit to its event's first delivery.",
-                "注文のコミットから、そのイベントが初めて届くまでの最長の時間です。",
+                "注文のコミットから、そのイベントが初めて届くまでの時間の最大値です。",
             ),
         ),
         Measure(
@@ -796,7 +796,7 @@ SCENARIO = Scenario(
         ),
         Measure(
             "crashes",
-            _text("Crashes", "クラッシュ"),
+            _text("Crashes", "クラッシュ回数"),
             help=_text(
                 "Of the service (dual write), the relay (outbox) or the connector (CDC).",
                 "二重書き込みではサービス、アウトボックスではリレー、CDC ではコネクターのクラッシュです。",
@@ -814,7 +814,7 @@ SCENARIO = Scenario(
         ),
         Measure(
             "max_backlog",
-            _text("Largest backlog", "最大の滞留"),
+            _text("Largest backlog", "滞留の最大数"),
             "events",
             _text(
                 "Most committed events waiting for the relay or connector at one time.",
@@ -825,7 +825,7 @@ SCENARIO = Scenario(
     ),  # fmt: skip
     source=_text(
         "Richardson, microservices.io 'Transactional outbox' and 'Transaction log tailing'; Debezium docs on at-least-once delivery; Helland, 'Idempotence Is Not a Medical Condition' (2012)",
-        "Richardson の microservices.io「Transactional outbox」と「Transaction log tailing」、Debezium ドキュメントの少なくとも 1 回の配信、Helland「Idempotence Is Not a Medical Condition」（2012 年）",
+        "Richardson の microservices.io「Transactional outbox」と「Transaction log tailing」、at-least-once 配信についての Debezium のドキュメント、Helland「Idempotence Is Not a Medical Condition」（2012 年）",
     ),
     topology=Topology(
         nodes=(
@@ -875,7 +875,7 @@ SCENARIO = Scenario(
             "outbox-not-idempotent",
             _text(
                 "Outbox without an idempotent consumer: duplicates applied",
-                "冪等でないコンシューマー：重複が適用される",
+                "アウトボックスと冪等でないコンシューマー：重複が適用される",
             ),
             {**COMMON, "mode": "outbox", "broker_outage_s": 0.0, "idempotent_consumer": False},
         ),

@@ -257,10 +257,10 @@ SCENARIO = Scenario(
         "in front of the service admits or rejects each request with a token bucket, a fixed window or a sliding "
         "window. Watch how much of the burst gets through, whether any one-second span exceeds the rate, and how "
         "evenly the admitted requests are shared between clients.",
-        "複数のクライアントからポアソン到着の一定のトラフィックが届き、途中で 1 つのクライアントがまとめてリクエストを送ります。"
+        "複数のクライアントからポアソン到着の一定のトラフィックが届き、途中で 1 つのクライアントが大量のリクエストを一度に送ります（バースト）。"
         "サービスの手前に置いた 1 つのリミッターが、トークンバケット、固定ウィンドウ、スライディングウィンドウのいずれかで"
         "各リクエストを受け付けるか拒否するかを決めます。バーストのうちどれだけが通るか、どこかの 1 秒間でレートを超えていないか、"
-        "受け付けた分がクライアント間でどれだけ均等に分かれたかを確かめられます。",
+        "受け付けたリクエストがクライアント間でどれだけ均等に分かれたかを確かめられます。",
     ),
     params=(
         Param(
@@ -296,7 +296,7 @@ SCENARIO = Scenario(
             _text("Burst (bucket size)", "バースト（バケットの容量）"),
             _text(
                 "Tokens the bucket holds; it starts full. Only the token bucket uses it.",
-                "バケットに貯められるトークンの数です。最初は満杯です。トークンバケットだけが使います。",
+                "バケットにためておけるトークンの数です。最初は満杯です。トークンバケットでのみ使います。",
             ),
             min=1,
             max=100000,
@@ -305,7 +305,7 @@ SCENARIO = Scenario(
             "offered_rps",
             "float",
             8.0,
-            _text("Offered load", "到着レート"),
+            _text("Offered load", "到着率"),
             _text(
                 "Mean rate of the steady Poisson traffic; 0 for none.",
                 "一定のトラフィック（ポアソン到着）の平均レートです。0 なら流しません。",
@@ -319,7 +319,7 @@ SCENARIO = Scenario(
             "spike_requests",
             "int",
             50,
-            _text("Spike size", "スパイクの件数"),
+            _text("Spike size", "スパイクのリクエスト数"),
             _text("Requests client 1 sends all at once.", "クライアント 1 が一度に送るリクエストの数です。"),
             min=0,
             max=100000,
@@ -403,32 +403,32 @@ SCENARIO = Scenario(
             "req",
             _text(
                 "Over every one-second span, not only calendar seconds.",
-                "暦の秒の区切りに限らず、あらゆる 1 秒間で数えます。",
+                "整数秒の区切りに限らず、任意の 1 秒間で数えます。",
             ),
         ),
         Measure(
             "jain_index",
-            _text("Fairness between clients (Jain's index)", "クライアント間の公平性（Jain の指標）"),
+            _text("Fairness between clients (Jain's index)", "クライアント間の公平性（Jain の公平性指標）"),
             help=_text(
                 "1 when every client got the same share; 1/n when one client got everything.",
-                "全クライアントが同じだけ受け付けられたら 1、1 つのクライアントが独占したら 1/n です。",
+                "全クライアントが同じ数だけ受け付けられたら 1、1 つのクライアントが独占したら 1/n です。",
             ),
         ),
-        Measure("offered", _text("Offered", "届いた数"), "req"),
+        Measure("offered", _text("Offered", "到着数"), "req"),
         Measure(
             "admitted_bound",
             _text("Most the algorithm may admit", "アルゴリズム上の受け付け上限"),
             "req",
             _text(
                 "Token bucket: burst + rate × duration; windows: the limit per second × the seconds started.",
-                "トークンバケットは burst + rate × 時間、ウィンドウ方式は 1 秒あたりの上限 × 始まった秒数です。",
+                "トークンバケットではバースト + レート × 時間、ウィンドウ方式では 1 秒あたりの上限 × 始まったウィンドウの数です。",
             ),
         ),
     ),
     source=_text(
         "The token bucket's bound of burst + rate × T in any interval T (RFC 2697); the fixed window's edge effect; "
         "Jain's fairness index (Jain, Chiu and Hawe, 1984)",
-        "任意の長さ T の区間で burst + rate × T を超えないというトークンバケットの上限（RFC 2697）、固定ウィンドウの境界で起きる超過、"
+        "任意の長さ T の区間でバースト + レート × T を超えないというトークンバケットの上限（RFC 2697）、固定ウィンドウの境界で起きる超過、"
         "Jain の公平性指標（Jain、Chiu、Hawe、1984 年）",
     ),
     topology=Topology(
@@ -457,7 +457,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "window-boundary",
-            _text("Fixed window: twice the rate across a boundary", "固定ウィンドウ: 境界をまたいでレートの 2 倍"),
+            _text("Fixed window: twice the rate across a boundary", "固定ウィンドウ：境界をまたぐとレートの 2 倍"),
             {**BOUNDARY_SPIKES, "algorithm": "fixed_window"},
         ),
         Preset(

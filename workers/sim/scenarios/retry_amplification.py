@@ -230,7 +230,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                         t, "budget-dry",
                         Text(
                             en=f"Layer {level + 1}'s retry budget runs dry: it refuses retries and fails the call instead",
-                            ja=f"{level + 1} 層目のリトライバジェットが尽きました。リトライせずに呼び出しを失敗させます",
+                            ja=f"{level + 1} 層目のリトライバジェットが尽きました。以降はリトライせず、呼び出しを失敗として返します",
                         ),
                     )
                 )  # fmt: skip
@@ -349,7 +349,7 @@ SCENARIO = Scenario(
     slug="retry-amplification",
     pattern="retry-backoff",
     also_patterns=("load-shedding",),
-    title=_text("Retry amplification: retries at every layer", "リトライの増幅: すべての層でのリトライ"),
+    title=_text("Retry amplification: retries at every layer", "リトライの増幅：すべての層がリトライする場合"),
     description=_text(
         "A request passes through a chain of layers to a dependency, and every layer retries a failed call a few "
         "times. When the dependency fails, the retries multiply: 3 tries at each of 3 layers make 27 calls to the "
@@ -357,8 +357,8 @@ SCENARIO = Scenario(
         "budget (retries at most a small percentage of requests, per layer) caps the storm.",
         "リクエストは複数の層を順に通って依存先に届き、どの層も失敗した呼び出しを何回かリトライします。依存先が失敗すると"
         "リトライは掛け算で増え、3 層がそれぞれ 3 回試行すれば、1 件のリクエストが依存先を 27 回呼び出します。"
-        "すべての層でリトライする場合と最上位の層だけでリトライする場合を比べ、リトライバジェット（層ごとにリトライを"
-        "リクエストの数 % までに抑える仕組み）がこの嵐をどう抑えるかを確かめられます。",
+        "すべての層でリトライする場合と最上位の層だけでリトライする場合を比べ、リトライバジェット（層ごとに、リトライを"
+        "受けたリクエストの数 % までに抑える仕組み）がリトライの嵐にどう歯止めをかけるかを確かめられます。",
     ),
     params=(
         Param(
@@ -380,7 +380,7 @@ SCENARIO = Scenario(
             _text("Tries per layer", "層ごとの試行回数"),
             _text(
                 "How many times a layer tries a call below it, the first try included (3 = 1 try and 2 retries).",
-                "層が下の層を呼び出す回数の上限で、最初の試行を含みます（3 なら 1 回の試行と 2 回のリトライです）。",
+                "各層が下の層への呼び出し 1 件につき試行する回数の上限で、最初の試行を含みます（3 なら最初の試行 1 回とリトライ 2 回です）。",
             ),
             min=1,
             max=5,
@@ -407,7 +407,7 @@ SCENARIO = Scenario(
                 "0 means unlimited. Otherwise each layer's retries may be at most this percentage of the calls it "
                 "receives (a token bucket: each call earns budget/100 of a token, a retry costs one, at most 10 are saved).",
                 "0 なら無制限です。0 より大きければ、各層のリトライは受けた呼び出しのこの割合までに制限されます"
-                "（トークンバケットで、呼び出しを 1 件受けるごとに budget/100 トークンがたまり、リトライ 1 回で 1 トークン使います。"
+                "（トークンバケットで、呼び出しを 1 件受けるごとにバジェット/100 トークンがたまり、リトライ 1 回で 1 トークン使います。"
                 "ためておけるのは 10 トークンまでです）。",
             ),
             unit="%",
@@ -433,7 +433,7 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             100.0,
-            _text("Request rate", "リクエストの到着レート"),
+            _text("Request rate", "リクエストレート"),
             _text(
                 "Mean rate of the Poisson stream of requests into layer 1.",
                 "1 層目に届くリクエスト（ポアソン到着）の平均レートです。",
@@ -458,7 +458,7 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="calls",
-            title=_text("Calls per second into each layer", "各層が受ける 1 秒あたりの呼び出し"),
+            title=_text("Calls per second into each layer", "各層が受ける 1 秒あたりの呼び出し数"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("calls/s", "呼び出し/秒"),
             series=tuple(
@@ -474,7 +474,7 @@ SCENARIO = Scenario(
             y_title=_text("share of requests so far", "これまでのリクエストに占める割合"),
             series=(
                 Series("succeeded", _text("succeeded", "成功")),
-                Series("expected_success", _text("without a budget: 1 − f^N", "バジェットなしの場合: 1 − f^N")),
+                Series("expected_success", _text("without a budget: 1 − f^N", "バジェットなしの場合：1 − f^N")),
             ),
         ),
         Chart(
@@ -489,7 +489,7 @@ SCENARIO = Scenario(
         ),
         Chart(
             id="budget",
-            title=_text("Retry budget: tokens left", "リトライバジェット: 残りのトークン"),
+            title=_text("Retry budget: tokens left", "リトライバジェット：残りのトークン"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("tokens", "トークン"),
             series=tuple(
@@ -505,7 +505,7 @@ SCENARIO = Scenario(
             _text("Dependency calls per request", "1 リクエストあたりの依存先の呼び出し回数"),
             help=_text(
                 "The amplification: calls that reached the dependency divided by the requests.",
-                "増幅の度合いで、依存先に届いた呼び出しの数をリクエストの数で割ったものです。",
+                "増幅の度合いです。依存先に届いた呼び出しの数を、リクエストの数で割ったものです。",
             ),
         ),
         Measure("succeeded_fraction", _text("Share of requests that succeeded", "成功したリクエストの割合")),
@@ -546,7 +546,7 @@ SCENARIO = Scenario(
             ),
             help=_text(
                 "One number per level, top first: the calls each layer received, then the calls to the dependency, each divided by the requests.",
-                "上の層から順に 1 つずつ並べた値で、各層が受けた呼び出しの数と、最後に依存先への呼び出しの数を、それぞれリクエストの数で割ったものです。",
+                "上の層から順に並べた値で、各層が受けた呼び出しの数、最後に依存先への呼び出しの数を、それぞれリクエストの数で割ったものです。",
             ),
         ),
         Measure("retries", _text("Retries made, all layers", "実行したリトライ（全層の合計）")),
@@ -579,7 +579,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "partial-failure",
-            _text("A partial failure: 30 % of dependency calls fail", "部分的な障害: 依存先への呼び出しの 30 % が失敗"),
+            _text("A partial failure: 30 % of dependency calls fail", "部分的な障害：依存先への呼び出しの 30 % が失敗"),
             _preset_values(dependency_failure_rate=0.3),
         ),
         Preset(
@@ -590,7 +590,8 @@ SCENARIO = Scenario(
         Preset(
             "five-layers",
             _text(
-                "3 tries at 5 layers: 3^5 = 243 calls per request", "5 層がそれぞれ 3 回試行: 1 件あたり 3^5 = 243 回"
+                "3 tries at 5 layers: 3^5 = 243 calls per request",
+                "5 層がそれぞれ 3 回試行：1 件あたり 3^5 = 243 回の呼び出し",
             ),
             _preset_values(layers=5),
         ),

@@ -233,7 +233,7 @@ def _events(trace: Trace, params: dict[str, Any], half_done_at: float) -> list[E
             trace.first_commit_at / 1000, "first-commit",
             Text(
                 en=f"The first write commits; {collided} of the {clients} first writes collided and back off",
-                ja=f"最初の書き込みがコミットされました。{clients} 件の最初の書き込みのうち {collided} 件が衝突し、バックオフに入ります",
+                ja=f"最初の書き込みがコミットされました。各クライアントの最初の書き込み {clients} 件のうち {collided} 件が衝突し、バックオフに入ります",
             ),
         )
     )  # fmt: skip
@@ -256,7 +256,7 @@ def _events(trace: Trace, params: dict[str, Any], half_done_at: float) -> list[E
                 half_done_at / 1000, "half-done",
                 Text(
                     en=f"{half} of {clients} clients have committed, after {calls_by_then} write attempts",
-                    ja=f"{clients} クライアントのうち {half} がコミットを終えました。ここまでの書き込みの試行は {calls_by_then} 回です",
+                    ja=f"クライアント {clients} 台のうち {half} 台がコミットを終えました。ここまでの書き込みの試行は {calls_by_then} 回です",
                 ),
             )
         )  # fmt: skip
@@ -265,7 +265,7 @@ def _events(trace: Trace, params: dict[str, Any], half_done_at: float) -> list[E
             trace.done_times[-1] / 1000, "all-done",
             Text(
                 en=f"All {clients} clients have committed: {total} write attempts, {total / clients:.1f} per client; the unluckiest needed {max(trace.attempts)}",
-                ja=f"{clients} クライアントすべてがコミットしました。書き込みの試行は {total} 回、1 クライアントあたり {total / clients:.1f} 回で、最も運の悪いクライアントは {max(trace.attempts)} 回かかりました",
+                ja=f"クライアント {clients} 台すべてがコミットしました。書き込みの試行は合計 {total} 回（1 台あたり {total / clients:.1f} 回）で、最も運の悪いクライアントは {max(trace.attempts)} 回かかりました",
             ),
         )
     )  # fmt: skip
@@ -285,16 +285,16 @@ SCENARIO = Scenario(
     also_patterns=("jitter",),
     title=_text(
         "Retry with backoff and jitter: clients contending for one record",
-        "バックオフとジッターによるリトライ: 1 つのレコードを奪い合うクライアント",
+        "バックオフとジッターによるリトライ：1 つのレコードを奪い合うクライアント",
     ),
     description=_text(
         "Many clients each want to commit one write to the same record under optimistic concurrency: read the "
         "version, write, and fail if another write landed in between. A client that fails sleeps as its backoff "
         "algorithm says and tries again, until every client has committed. Compare how much work (write attempts) "
         "and how much time each algorithm needs, and watch un-jittered retries arrive in waves.",
-        "多数のクライアントが、楽観的同時実行制御のもとで同じレコードに 1 回ずつ書き込もうとします。バージョンを読み、書き込み、"
-        "その間に別の書き込みが入っていれば失敗します。失敗したクライアントはバックオフのアルゴリズムに従って待ってからやり直し、"
-        "全員がコミットするまで続けます。アルゴリズムごとに必要な仕事量（書き込みの試行回数）と時間を比べ、"
+        "多数のクライアントが、楽観的同時実行制御のもとで同じレコードに 1 回ずつ書き込もうとします。各クライアントはバージョンを"
+        "読んでから書き込み、その間に別の書き込みが入っていれば失敗します。失敗したクライアントはバックオフのアルゴリズムに従って"
+        "待ってからやり直し、全員がコミットするまで続けます。アルゴリズムごとに必要な作業量（書き込みの試行回数）と時間を比べ、"
         "ジッターのないリトライが波になって押し寄せる様子を確かめられます。",
     ),
     params=(
@@ -321,20 +321,20 @@ SCENARIO = Scenario(
             ),
             choices=(
                 Choice("no_backoff", _text("No backoff (retry at once)", "バックオフなし（すぐにリトライ）")),
-                Choice("exponential", _text("Exponential: min(cap, base·2^n)", "指数バックオフ: min(cap, base·2^n)")),
+                Choice("exponential", _text("Exponential: min(cap, base·2^n)", "指数バックオフ：min(cap, base·2^n)")),
                 Choice(
                     "full_jitter",
-                    _text("Full jitter: random(0, min(cap, base·2^n))", "フルジッター: random(0, min(cap, base·2^n))"),
+                    _text("Full jitter: random(0, min(cap, base·2^n))", "フルジッター：random(0, min(cap, base·2^n))"),
                 ),
                 Choice(
                     "equal_jitter",
-                    _text("Equal jitter: v/2 + random(0, v/2)", "イコールジッター: v/2 + random(0, v/2)"),
+                    _text("Equal jitter: v/2 + random(0, v/2)", "イコールジッター：v/2 + random(0, v/2)"),
                 ),
                 Choice(
                     "decorrelated_jitter",
                     _text(
                         "Decorrelated jitter: min(cap, random(base, 3·previous))",
-                        "非相関ジッター: min(cap, random(base, 3·前回))",
+                        "非相関ジッター：min(cap, random(base, 3·前回))",
                     ),
                 ),
             ),
@@ -346,7 +346,7 @@ SCENARIO = Scenario(
             _text("Base", "基準の待ち時間（base）"),
             _text(
                 "The first backoff step: before retry n (n = 0 for the first retry) exponential backoff waits base·2^n; decorrelated jitter never waits less than this.",
-                "バックオフの最初の一歩です。指数バックオフは n 回目のリトライ（最初のリトライが n = 0）の前に base·2^n 待ちます。非相関ジッターはこれより短くは待ちません。",
+                "最初のバックオフの長さです。指数バックオフは、リトライ n（最初のリトライが n = 0）の前に base·2^n 待ちます。非相関ジッターがこれより短く待つことはありません。",
             ),
             unit="ms",
             min=0.1,
@@ -358,7 +358,7 @@ SCENARIO = Scenario(
             "float",
             2000.0,
             _text("Cap", "上限（cap）"),
-            _text("No sleep is longer than this.", "待ち時間はこれより長くなりません。"),
+            _text("No sleep is longer than this.", "待ち時間がこれより長くなることはありません。"),
             unit="ms",
             min=1,
             max=60000,
@@ -371,7 +371,7 @@ SCENARIO = Scenario(
             _text("Network delay (mean)", "ネットワーク遅延（平均）"),
             _text(
                 "Mean one-way delay of every message: read, its answer, write, its answer.",
-                "読み取り、その応答、書き込み、その応答という各メッセージの片道の平均遅延です。",
+                "読み取り、その応答、書き込み、その応答の各メッセージにかかる、片道の平均遅延です。",
             ),
             unit="ms",
             min=0.1,
@@ -396,7 +396,7 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="work",
-            title=_text("Write attempts so far", "これまでの書き込みの試行"),
+            title=_text("Write attempts so far", "これまでの書き込みの試行回数"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("writes", "書き込み数"),
             series=(
@@ -429,7 +429,7 @@ SCENARIO = Scenario(
             _text("Write attempts", "書き込みの試行回数"),
             help=_text(
                 "Every client's write attempts, committed or not; each attempt also made one read.",
-                "全クライアントの書き込みの試行で、コミットできたものもできなかったものも含みます。試行のたびに読み取りも 1 回行います。",
+                "全クライアントの書き込みの試行回数で、コミットできたものもできなかったものも含みます。試行のたびに読み取りも 1 回行います。",
             ),
         ),
         Measure(
@@ -447,7 +447,7 @@ SCENARIO = Scenario(
             _text("Conflicts (failed writes)", "衝突（失敗した書き込み）"),
             help=_text(
                 "Write attempts that failed because another write had committed since the client's read.",
-                "クライアントが読み取った後に別の書き込みがコミットされていたため失敗した書き込みの試行です。",
+                "クライアントが読み取った後に別の書き込みがコミットされていたために失敗した、書き込みの試行の数です。",
             ),
         ),
         Measure(
@@ -461,7 +461,7 @@ SCENARIO = Scenario(
         ),
         Measure(
             "max_attempts",
-            _text("Most write attempts by one client", "1 クライアントの書き込みの試行回数の最大値"),
+            _text("Most write attempts by one client", "1 クライアントあたりの書き込みの試行回数（最大）"),
         ),
     ),
     source=_text(

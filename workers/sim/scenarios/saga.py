@@ -260,7 +260,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             applied[service].remove(order)  # KeyError: a compensation undid a step never applied
             held[order] -= 1
             if first("compensated-step"):
-                events.append(Event(at, "compensation", _text(f"First compensating transaction committed: step {service + 1} of order #{order + 1} undone", f"最初の補償トランザクションがコミットされ、注文 #{order + 1} のステップ {service + 1} が取り消されました")))  # fmt: skip
+                events.append(Event(at, "compensation", _text(f"First compensating transaction committed: step {service + 1} of order #{order + 1} undone", f"最初の補償トランザクションがコミットされました。注文 #{order + 1} のステップ {service + 1} が取り消されています")))  # fmt: skip
         elif kind == MSG:
             frame_messages += 1
         elif kind == COMP_MSG:
@@ -294,12 +294,12 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             frame_retry[service] = True
             wait_ms = round(backoff_s(extra, params["retry_backoff_ms"]) * 1000)
             if first("retry"):
-                events.append(Event(at, "retry", _text(f"A compensation failed (step {service + 1} of order #{order + 1}); retrying in {wait_ms} ms", f"補償トランザクションが失敗しました（注文 #{order + 1} のステップ {service + 1}）。{wait_ms} ms 後に再試行します")))  # fmt: skip
+                events.append(Event(at, "retry", _text(f"A compensation failed (step {service + 1} of order #{order + 1}); retrying in {wait_ms} ms", f"補償トランザクションが失敗しました（注文 #{order + 1} のステップ {service + 1}）。{wait_ms} ms 後にリトライします")))  # fmt: skip
                 most_failures = extra
             elif extra > most_failures:
                 most_failures = extra
                 if extra in STREAK_MARKS:
-                    events.append(Event(at, "retry-streak", _text(f"Compensating step {service + 1} of order #{order + 1} has failed {extra} times in a row; retrying in {wait_ms} ms", f"注文 #{order + 1} のステップ {service + 1} の補償が {extra} 回続けて失敗しました。{wait_ms} ms 後に再試行します")))  # fmt: skip
+                    events.append(Event(at, "retry-streak", _text(f"Compensating step {service + 1} of order #{order + 1} has failed {extra} times in a row; retrying in {wait_ms} ms", f"注文 #{order + 1} のステップ {service + 1} の補償が {extra} 回続けて失敗しました。{wait_ms} ms 後にリトライします")))  # fmt: skip
         elif kind == RESEND:
             backing_off -= 1
         elif kind == SETTLE:
@@ -436,7 +436,7 @@ SCENARIO = Scenario(
         "transactions that are themselves retried until they succeed. Compare an orchestrator, choreography over an "
         "event bus, and naive calls with no compensation: count the orders left half-done and the messages each way costs.",
         "各注文は、サービスごとのローカルトランザクション（注文、決済、在庫、配送…）を順に実行します。どのステップも失敗することがあり、"
-        "そのときサーガは、すでに終えたステップを補償トランザクションで逆順に取り消します。補償トランザクション自体も、成功するまで再試行します。"
+        "そのときサーガは、すでに終えたステップを補償トランザクションで逆順に取り消します。補償トランザクション自体も、成功するまでリトライします。"
         "オーケストレーター、イベントバスを使ったコレオグラフィー、補償しない単純な呼び出しを比べ、中途半端なまま残る注文の数と、"
         "それぞれの方式にかかるメッセージの数を確かめられます。",
     ),
@@ -448,7 +448,7 @@ SCENARIO = Scenario(
             _text("Coordination", "調整の方式"),
             _text(
                 "Orchestration: an orchestrator sends commands and waits for replies. Choreography: services react to each other's events on a bus. None: a caller calls each service in turn and does not undo anything when a step fails.",
-                "オーケストレーションでは、オーケストレーターがコマンドを送って応答を待ちます。コレオグラフィーでは、各サービスがイベントバス上の互いのイベントに反応します。なしでは、呼び出し側が各サービスを順に呼ぶだけで、ステップが失敗しても何も取り消しません。",
+                "オーケストレーションでは、オーケストレーターがコマンドを送って応答を待ちます。コレオグラフィーでは、各サービスがイベントバス上で互いのイベントに反応します。「なし」では、呼び出し側が各サービスを順に呼ぶだけで、ステップが失敗しても何も取り消しません。",
             ),
             choices=MODES,
         ),
@@ -484,7 +484,7 @@ SCENARIO = Scenario(
             _text("Compensation failure probability", "補償の失敗確率"),
             _text(
                 "Probability that one attempt at a compensating transaction fails; it is then retried with backoff until it succeeds.",
-                "補償トランザクションの 1 回の試行が失敗する確率です。失敗したら、成功するまでバックオフを挟んで再試行します。",
+                "補償トランザクションの 1 回の試行が失敗する確率です。失敗した補償は、成功するまでバックオフを挟んでリトライします。",
             ),
             min=0,
             max=0.95,
@@ -497,7 +497,7 @@ SCENARIO = Scenario(
             _text("Orders", "注文数"),
             _text(
                 "How many orders arrive; the run lasts until every one of them has settled.",
-                "到着する注文の数です。すべての注文が決着するまでシミュレーションを続けます。",
+                "到着する注文の数です。すべての注文が決着するまで実行を続けます。",
             ),
             min=1,
             max=10000,
@@ -506,8 +506,8 @@ SCENARIO = Scenario(
             "order_rate",
             "float",
             20.0,
-            _text("Order rate", "注文の到着レート"),
-            _text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着レートです（ポアソン到着）。"),
+            _text("Order rate", "注文の到着率"),
+            _text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着率です（ポアソン到着）。"),
             unit="orders/s",
             min=0.1,
             max=1000,
@@ -534,7 +534,7 @@ SCENARIO = Scenario(
             _text("Message latency", "メッセージの遅延"),
             _text(
                 "Time one command, reply or event takes to arrive.",
-                "コマンド、応答、イベントが 1 通届くまでの時間です。",
+                "コマンド、応答、イベントがそれぞれ 1 通届くまでにかかる時間です。",
             ),
             unit="ms",
             min=0,
@@ -545,10 +545,10 @@ SCENARIO = Scenario(
             "retry_backoff_ms",
             "float",
             100.0,
-            _text("Retry backoff", "再試行のバックオフ"),
+            _text("Retry backoff", "リトライのバックオフ"),
             _text(
                 "Wait before retrying a failed compensation; it doubles with each failure of the same compensation, up to 32 times this value.",
-                "失敗した補償を再試行するまでの待ち時間です。同じ補償が失敗するたびに 2 倍になり、この値の 32 倍で頭打ちになります。",
+                "失敗した補償をリトライするまでの待ち時間です。同じ補償が失敗するたびに 2 倍になり、この値の 32 倍で頭打ちになります。",
             ),
             unit="ms",
             min=1,
@@ -582,12 +582,12 @@ SCENARIO = Scenario(
         ),
         Chart(
             id="retries",
-            title=_text("Compensation retries", "補償の再試行"),
+            title=_text("Compensation retries", "補償のリトライ"),
             x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("compensations", "補償の数"),
+            y_title=_text("compensations", "補償数"),
             series=(
                 Series("retries", _text("failed attempts, cumulative", "失敗した試行（累計）")),
-                Series("backing_off", _text("waiting to retry now", "再試行待ち")),
+                Series("backing_off", _text("waiting to retry now", "リトライ待ち")),
             ),
         ),
     ),
@@ -605,7 +605,7 @@ SCENARIO = Scenario(
             "orders",
             _text(
                 "No step left applied: the steps done were undone (or the first step failed).",
-                "適用されたまま残るステップがない注文です。終えたステップが取り消されたか、最初のステップで失敗しました。",
+                "適用されたまま残るステップがない注文です。実行済みのステップがすべて取り消されたか、最初のステップで失敗しています。",
             ),
         ),
         Measure(
@@ -614,16 +614,16 @@ SCENARIO = Scenario(
             "orders",
             _text(
                 "Orders with some steps applied and not undone at the end of the run, read from the services' ledgers.",
-                "シミュレーション終了時に、一部のステップが適用されたまま取り消されていない注文です。各サービスの記録から数えます。",
+                "実行の終了時に、一部のステップが適用されたまま取り消されていない注文です。各サービスの記録から数えます。",
             ),
         ),
         Measure(
             "messages",
-            _text("Messages exchanged", "やり取りしたメッセージ"),
+            _text("Messages exchanged", "やり取りしたメッセージ数"),
             "msg",
             _text(
                 "Orchestration: a command and a reply per step attempt and per compensation attempt. Choreography: one event per step attempt and per compensation done. None: a request and a response per step attempt.",
-                "オーケストレーションでは、ステップと補償の試行ごとにコマンドと応答が 1 通ずつです。コレオグラフィーでは、ステップの試行ごとと完了した補償ごとにイベントが 1 通です。なしでは、ステップの試行ごとに要求と応答が 1 通ずつです。",
+                "オーケストレーションでは、ステップと補償の試行ごとにコマンドと応答が 1 通ずつです。コレオグラフィーでは、ステップの試行ごと、完了した補償ごとにイベントが 1 通です。「なし」では、ステップの試行ごとにリクエストと応答が 1 通ずつです。",
             ),
         ),
         Measure(
@@ -637,7 +637,7 @@ SCENARIO = Scenario(
         ),
         Measure(
             "mean_latency_completed_ms",
-            _text("Mean time of a completed order", "完了した注文の平均時間"),
+            _text("Mean time of a completed order", "完了した注文の平均所要時間"),
             "ms",
             _text(
                 "Expected: steps × (local transaction + 2 × message) with orchestration or naive calls, steps × (local transaction + message) with choreography.",
@@ -672,9 +672,9 @@ SCENARIO = Scenario(
         Measure("compensation_attempts", _text("Compensation attempts", "補償の試行回数"), "tx"),
         Measure(
             "compensation_retries",
-            _text("Compensation retries", "補償の再試行回数"),
+            _text("Compensation retries", "補償のリトライ回数"),
             "tx",
-            _text("Attempts that failed and were retried.", "失敗して再試行した試行の数です。"),
+            _text("Attempts that failed and were retried.", "失敗してリトライされた試行の数です。"),
         ),
         Measure(
             "max_compensation_attempts",
@@ -685,7 +685,7 @@ SCENARIO = Scenario(
     ),  # fmt: skip
     source=_text(
         "Garcia-Molina and Salem, 'Sagas' (SIGMOD 1987): T1…Tn, or T1…Tj then Cj…C1; Richardson, Microservices Patterns (2018), ch. 4; P(complete) = (1 − p)^n",
-        "Garcia-Molina、Salem「Sagas」（SIGMOD 1987）の T1…Tn、または T1…Tj の後に Cj…C1 という保証、Richardson『Microservices Patterns』（2018 年）4 章、完了する確率 (1 − p)^n",
+        "Garcia-Molina、Salem「Sagas」（SIGMOD 1987）の、T1…Tn か、T1…Tj の後に Cj…C1 のどちらかになるという保証、Richardson『Microservices Patterns』（2018 年）4 章、完了する確率 (1 − p)^n",
     ),
     topology=Topology(
         nodes=(
@@ -727,12 +727,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "naive-no-compensation",
-            _text("Naive calls: failures leave orders half-done", "単純な呼び出し：失敗が注文を中途半端に残す"),
+            _text("Naive calls: failures leave orders half-done", "単純な呼び出し：失敗した注文が中途半端なまま残る"),
             {"mode": "none", **COMMON},
         ),
         Preset(
             "flaky-compensations",
-            _text("Flaky compensations, retried until they succeed", "失敗しやすい補償を、成功するまで再試行する"),
+            _text("Flaky compensations, retried until they succeed", "失敗しやすい補償を、成功するまでリトライする"),
             {
                 "mode": "orchestration",
                 "steps": 5,

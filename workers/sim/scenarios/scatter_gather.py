@@ -222,7 +222,9 @@ def milestone_event(
     if not 0 < deadline < slow_ms:  # a deadline before slow_ms leaves no slow request to count
         slow = counts["slow"] / done
         en.append(f"{slow:.1%} took {slow_ms:g} ms or more (expected {want['slow_fraction']:.1%})")
-        ja.append(f"{slow:.1%} が {slow_ms:g} ミリ秒以上かかりました（期待値 {want['slow_fraction']:.1%}）")
+        ja.append(
+            f"リクエストの {slow:.1%} が {slow_ms:g} ミリ秒以上かかりました（期待値 {want['slow_fraction']:.1%}）"
+        )
     if hedging(params):
         extra = counts["hedges"] / leaf_answers
         en.append(f"hedging added {extra:.1%} leaf requests (expected {want['extra_load']:.1%})")
@@ -233,12 +235,14 @@ def milestone_event(
             f"{partial:.1%} answered at the deadline without every leaf, {included:.2%} of leaf answers included (expected {want['completeness']:.2%})"
         )
         ja.append(
-            f"{partial:.1%} は全リーフを待たずに期限で答え、取り込めたリーフの応答は {included:.2%} でした（期待値 {want['completeness']:.2%}）"
+            f"リクエストの {partial:.1%} は全リーフの応答を待たずに期限で応答し、取り込めたリーフの応答は {included:.2%} でした（期待値 {want['completeness']:.2%}）"
         )
     en.append(f"p99 {p99:.0f} ms")
     ja.append(f"p99 は {p99:.0f} ミリ秒です")
     return Event(
-        t, "milestone", _text(f"After {done} requests: " + "; ".join(en), f"{done} 件の時点で、" + "。".join(ja))
+        t,
+        "milestone",
+        _text(f"After {done} requests: " + "; ".join(en), f"{done} 件を処理した時点で、" + "。".join(ja)),
     )
 
 
@@ -256,12 +260,12 @@ def first_event(kind: str, request: int, t: float, took: float, answer: np.ndarr
         leaf = int(np.argmax(hedged)) + 1
         return Event(round(t, 6), "hedge", _text(
             f"Request {number}: leaf {leaf} had not answered after {h:g} ms, so a copy went to another replica",
-            f"リクエスト {number}: リーフ {leaf} が {h:g} ミリ秒たっても応答しないので、別のレプリカにも同じリクエストを送りました",
+            f"リクエスト {number}：リーフ {leaf} が {h:g} ミリ秒たっても応答しないため、別のレプリカにも同じリクエストを送りました",
         ))  # fmt: skip
     count, total = int(arrived.sum()), len(arrived)
     return Event(round(t, 6), "partial", _text(
         f"Request {number} hit the deadline: answered at {took:.0f} ms with {count} of {total} leaves",
-        f"リクエスト {number} は期限に達し、{total} 個中 {count} 個のリーフの結果で {took:.0f} ミリ秒に応答しました",
+        f"リクエスト {number} は期限に達し、リーフ {total} 個中 {count} 個の結果だけで、{took:.0f} ミリ秒の時点で応答しました",
     ))  # fmt: skip
 
 
@@ -301,11 +305,11 @@ SCENARIO = Scenario(
         "has arrived), and watch the root's percentiles, the share of slow requests against 1 − (1 − p)^n, the extra "
         "load hedging costs and the share of leaf answers the root includes. The view draws leaves 1 to 7 and one box "
         "for all the others.",
-        "ルートはすべてのリクエストを全リーフに同時に送り、応答を待ちます。各リーフはふだん速いものの、ときどき遅くなるので、"
-        "1 つのリクエストが触れるリーフが多いほど、どれか 1 つに足を引っ張られる頻度が上がります。ヘッジリクエスト（応答が遅れた"
+        "ルートは各リクエストをすべてのリーフに同時に送り、応答を待ちます。各リーフはふだん速いものの、ときどき遅くなるので、"
+        "1 つのリクエストが関わるリーフが多いほど、どれか 1 つに足を引っ張られる頻度が上がります。ヘッジリクエスト（応答が遅れた"
         "リーフについて別のレプリカにも同じリクエストを送る）と期限（届いた分だけで答える）を試し、ルートのパーセンタイル、"
         "1 − (1 − p)^n と比べた遅いリクエストの割合、ヘッジで増える負荷、ルートが取り込めたリーフの応答の割合を確かめられます。"
-        "図にはリーフ 1〜7 と、残りをまとめた 1 つの箱を描きます。",
+        "構成図にはリーフ 1〜7 と、残りをまとめた 1 つの箱を描きます。",
     ),
     params=(
         Param(
@@ -420,13 +424,13 @@ SCENARIO = Scenario(
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("share of requests", "リクエストの割合"),
             series=(
-                Series("slow_fraction", _text("slow (≥ slow delay)", "遅い（遅延以上）")),
+                Series("slow_fraction", _text("slow (≥ slow delay)", "遅い（遅い応答の遅延以上）")),
                 Series("expected_slow_fraction", _text("expected 1 − (1 − q)^n", "期待値 1 − (1 − q)^n")),
             ),
         ),
         Chart(
             id="cost",
-            title=_text("Hedging cost and answer completeness", "ヘッジのコストと応答の完全さ"),
+            title=_text("Hedging cost and answer completeness", "ヘッジのコストと応答の完全性"),
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("share", "割合"),
             series=(
@@ -528,7 +532,7 @@ SCENARIO = Scenario(
     ),
     source=_text(
         "Dean and Barroso, 'The Tail at Scale' (CACM, 2013): 1 − (1 − p)^n slow requests, hedged requests after the 95th percentile",
-        "Dean と Barroso「The Tail at Scale」（CACM、2013 年）: 遅いリクエストの割合 1 − (1 − p)^n、95 パーセンタイルを過ぎてから送るヘッジリクエスト",
+        "Dean と Barroso「The Tail at Scale」（CACM、2013 年）：遅いリクエストの割合 1 − (1 − p)^n、95 パーセンタイルを過ぎてから送るヘッジリクエスト",
     ),
     topology=_topology(),
     presets=(
@@ -536,26 +540,26 @@ SCENARIO = Scenario(
             "tail-at-scale",
             _text(
                 "1 in 100 slow, 100 leaves: 63% of requests slow",
-                "100 回に 1 回遅いリーフが 100 個: 63% のリクエストが遅い",
+                "100 回に 1 回遅くなるリーフが 100 個：リクエストの 63 % が遅い",
             ),
             dict(TAIL_AT_SCALE),
         ),
         Preset(
             "one-leaf",
-            _text("The same leaves, one at a time: 1% slow", "同じリーフに 1 つだけ問い合わせる: 遅いのは 1%"),
+            _text("The same leaves, one at a time: 1% slow", "同じ性質のリーフ 1 つだけに問い合わせる：遅いのは 1 %"),
             {**TAIL_AT_SCALE, "leaves": 1, "requests": 5000},
         ),
         Preset(
             "hedge-at-p95",
             _text(
                 "Hedge after the leaf's 95th percentile: about 5% more load",
-                "リーフの 95 パーセンタイルでヘッジ: 負荷の増加は約 5%",
+                "リーフの 95 パーセンタイルでヘッジ：負荷の増加は約 5 %",
             ),
             {**TAIL_AT_SCALE, "hedge_after_ms": 24.0},
         ),
         Preset(
             "deadline",
-            _text("A 50 ms deadline: fast, slightly partial answers", "50 ミリ秒の期限: 速いが、わずかに欠けた答え"),
+            _text("A 50 ms deadline: fast, slightly partial answers", "50 ミリ秒の期限：速いが、わずかに欠けた応答"),
             {**TAIL_AT_SCALE, "deadline_ms": 50.0},
         ),
     ),  # fmt: skip

@@ -278,7 +278,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     events.append(
         Event(0.0, "placing", _text(
             f"Placing {key_count} keys on {n} nodes with {name.en}",
-            f"{key_count} 個のキーを {n} 台のノードに配置します（方式: {name.ja}）",
+            f"{key_count} 個のキーを {n} 台のノードに配置します（方式：{name.ja}）",
         ))
     )  # fmt: skip
     full_at = first_full_key(initial, n, capacity(key_count, n, eps)) if strategy == "bounded_load" else None
@@ -289,7 +289,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             events.append(
                 Event(float(step + 1), "node-full", _text(
                     f"Node {node + 1} is full after key {key + 1} ({capacity(key_count, n, eps)} keys); later keys that hash to it go on clockwise",
-                    f"キー {key + 1} でノード {node + 1} が上限（{capacity(key_count, n, eps)} 個）に達しました。以後ここに当たるキーは時計回りに次のノードへ進みます",
+                    f"キー {key + 1} でノード {node + 1} が上限（{capacity(key_count, n, eps)} 個）に達しました。以降このノードに割り当たるキーは、時計回りに次のノードへ回ります",
                 ))
             )  # fmt: skip
             full_at = None
@@ -305,7 +305,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         events.append(
             Event(float(step + 1), "node-added", _text(
                 f"Node {present} joins: {step_moved:.1%} of keys move (at least {1 / present:.1%} must, to give it its share)",
-                f"ノード {present} が加わりました。キーの {step_moved:.1%} が移動します（新しいノードに均等な分を渡すには最低 {1 / present:.1%}）",
+                f"ノード {present} が加わりました。キーの {step_moved:.1%} が移動します（新しいノードに均等な分を持たせるには、最低でも {1 / present:.1%} の移動が必要です）",
             ))
         )  # fmt: skip
         for f in range(per_node):
@@ -343,8 +343,8 @@ def placed_event(t: float, assignment: np.ndarray, weights: np.ndarray, nodes: i
     counts, request_shares = loads(assignment, nodes), shares(assignment, weights, nodes)
     ratio, hot = counts.max() / counts.mean(), request_shares.max()
     return Event(t, "placed", _text(
-        f"All keys placed: the busiest node holds {ratio:.2f} x the mean and gets {hot:.1%} of requests (fair share {1 / nodes:.1%})",
-        f"全キーを配置しました。最も多いノードは平均の {ratio:.2f} 倍のキーを持ち、リクエストの {hot:.1%} を受けます（均等なら {1 / nodes:.1%}）",
+        f"All keys placed: the node with the most keys holds {ratio:.2f} x the mean; the busiest node gets {hot:.1%} of requests (fair share {1 / nodes:.1%})",
+        f"全キーを配置しました。キーが最も多いノードのキー数は平均の {ratio:.2f} 倍で、最も忙しいノードはリクエストの {hot:.1%} を受けます（均等なら {1 / nodes:.1%}）",
     ))  # fmt: skip
 
 
@@ -372,7 +372,7 @@ COMMON = {"vnodes": 100, "keys": 10000, "zipf_s": 0.0, "load_factor": 0.25}
 SCENARIO = Scenario(
     slug="sharding",
     pattern="sharded-service",
-    title=_text("Sharding: placing keys and adding nodes", "シャーディング: キーの配置とノードの追加"),
+    title=_text("Sharding: placing keys and adding nodes", "シャーディング：キーの配置とノードの追加"),
     description=_text(
         "Keys are hashed onto the nodes of a sharded service with one sharding function: hash mod N, a consistent "
         "hash ring with virtual nodes, rendezvous hashing, jump consistent hash, or a ring that caps every node's "
@@ -384,7 +384,7 @@ SCENARIO = Scenario(
         "仮想ノード付きのコンシステントハッシュリング、ランデブーハッシュ、ジャンプコンシステントハッシュ、各ノードの負荷に上限を設けた"
         "リングから選べます。その後ノードを 1 台ずつ加え、キーを配置し直します。キーがどれだけ均等に分かれるか、ノードが加わったときに"
         "どの方式でも避けられない最小限に比べてどれだけのキーが動くか、一部のキーにアクセスが集中するとき最も忙しいノードがトラフィックの"
-        "どれだけを受けるかを確かめられます。図にはノード 1〜7 と、残りをまとめた 1 つの箱を描きます。",
+        "どれだけを受けるかを確かめられます。構成図にはノード 1〜7 と、残りをまとめた 1 つの箱を描きます。",
     ),
     params=(
         Param(
@@ -433,7 +433,7 @@ SCENARIO = Scenario(
             _text("Points per node", "ノードあたりの点の数"),
             _text(
                 "Virtual nodes: how many points each node owns on the hash ring. Only the ring and the ring with bounded loads use it.",
-                "仮想ノードの数、つまり各ノードがハッシュリング上に持つ点の数です。リングと負荷上限付きリングだけが使います。",
+                "仮想ノードの数、つまり各ノードがハッシュリング上に持つ点の数です。リングと負荷上限付きリングでのみ使います。",
             ),
             min=1,
             max=1000,
@@ -445,7 +445,7 @@ SCENARIO = Scenario(
             _text("Keys", "キー数"),
             _text(
                 "Keys to place; key number r is the r-th most requested.",
-                "配置するキーの数です。r 番目のキーは、r 番目によく読まれるキーです。",
+                "配置するキーの数です。r 番目のキーは、r 番目に多くリクエストされるキーです。",
             ),
             min=100,
             max=50000,
@@ -482,7 +482,7 @@ SCENARIO = Scenario(
             _text("Load bound ε", "負荷上限の ε"),
             _text(
                 "With bounded loads no node holds more than ceil((1 + ε) x keys / nodes) keys. Only the ring with bounded loads uses it.",
-                "負荷上限付きリングでは、どのノードも ceil((1 + ε) × キー数 / ノード数) 個を超えるキーを持ちません。負荷上限付きリングだけが使います。",
+                "負荷上限付きリングでは、どのノードも ceil((1 + ε) × キー数 / ノード数) 個を超えるキーを持ちません。負荷上限付きリングでのみ使います。",
             ),
             min=0,
             max=3,
@@ -496,25 +496,25 @@ SCENARIO = Scenario(
             x_title=_text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
             y_title=_text("keys", "キー数"),
             series=(
-                Series("keys_max", _text("busiest node", "最も多いノード")),
+                Series("keys_max", _text("busiest node", "キーが最も多いノード")),
                 Series("keys_mean", _text("mean", "平均")),
-                Series("keys_min", _text("emptiest node", "最も少ないノード")),
-                Series("capacity", _text("cap with bounded loads", "負荷上限付きでの上限")),
+                Series("keys_min", _text("emptiest node", "キーが最も少ないノード")),
+                Series("capacity", _text("cap with bounded loads", "負荷上限付きリングの上限")),
             ),
         ),
         Chart(
             id="moved",
-            title=_text("Keys moved since the first placement", "最初の配置から移動したキー"),
+            title=_text("Keys moved since the first placement", "最初の配置から移動したキーの割合"),
             x_title=_text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
             y_title=_text("share of keys", "キーの割合"),
             series=(
-                Series("moved_fraction", _text("moved", "移動した割合")),
-                Series("moved_minimum", _text("minimum: added / all nodes", "最小限: 追加数 / 全ノード数")),
+                Series("moved_fraction", _text("moved", "移動したキー")),
+                Series("moved_minimum", _text("minimum: added / all nodes", "最小限：追加数 / 全ノード数")),
             ),
         ),
         Chart(
             id="requests",
-            title=_text("Requests on the busiest node", "最も忙しいノードのリクエスト"),
+            title=_text("Requests on the busiest node", "最も忙しいノードが受けるリクエスト"),
             x_title=_text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
             y_title=_text("share of requests", "リクエストの割合"),
             series=(
@@ -565,7 +565,7 @@ SCENARIO = Scenario(
         ),
         Measure(
             "max_load_ratio",
-            _text("Busiest node's keys / mean (first placement)", "最も多いノードのキー数 / 平均（最初の配置）"),
+            _text("Busiest node's keys / mean (first placement)", "キーが最も多いノードのキー数 / 平均（最初の配置）"),
             help=_text(
                 "With bounded loads it cannot exceed the cap / mean, about 1 + ε.",
                 "負荷上限付きリングでは、上限 / 平均（ほぼ 1 + ε）を超えません。",
@@ -573,19 +573,25 @@ SCENARIO = Scenario(
         ),
         Measure(
             "max_load_ratio_after",
-            _text("Busiest node's keys / mean (after nodes joined)", "最も多いノードのキー数 / 平均（ノード追加後）"),
+            _text(
+                "Busiest node's keys / mean (after nodes joined)", "キーが最も多いノードのキー数 / 平均（ノード追加後）"
+            ),
         ),
         Measure(
             "min_load_ratio",
-            _text("Emptiest node's keys / mean (first placement)", "最も少ないノードのキー数 / 平均（最初の配置）"),
+            _text(
+                "Emptiest node's keys / mean (first placement)", "キーが最も少ないノードのキー数 / 平均（最初の配置）"
+            ),
         ),
         Measure(
-            "max_load", _text("Keys on the busiest node (first placement)", "最も多いノードのキー数（最初の配置）")
+            "max_load",
+            _text("Keys on the busiest node (first placement)", "1 ノードあたりのキー数の最大値（最初の配置）"),
         ),
         Measure(
             "capacity",
             _text(
-                "Cap per node with bounded loads (first placement)", "負荷上限付きでのノードあたりの上限（最初の配置）"
+                "Cap per node with bounded loads (first placement)",
+                "負荷上限付きリングでのノードあたりの上限（最初の配置）",
             ),
             help=_text(
                 "ceil((1 + ε) × keys / nodes); only the ring with bounded loads enforces it.",
@@ -615,7 +621,7 @@ SCENARIO = Scenario(
         ),
         Measure(
             "hot_key_share",
-            _text("Most popular key's share of requests", "最も人気のキーが受けるリクエストの割合"),
+            _text("Most popular key's share of requests", "最も人気のあるキーが受けるリクエストの割合"),
             help=_text(
                 "No placement can split a key, so the busiest node's share never falls below this.",
                 "1 つのキーを分けて置くことはできないので、最も忙しいノードの割合がこれを下回ることはありません。",
@@ -635,20 +641,23 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "modulo-3-to-4",
-            _text("hash mod N: 3 to 4 nodes moves three quarters", "hash mod N: 3 台から 4 台で 4 分の 3 が動く"),
+            _text(
+                "hash mod N: 3 to 4 nodes moves three quarters",
+                "hash mod N：3 台から 4 台にすると 4 分の 3 のキーが移動する",
+            ),
             {**COMMON, "strategy": "modulo", "nodes": 3, "add_nodes": 1},
         ),
         Preset(
             "ring-3-to-4",
             _text(
                 "Ring with 160 points per node: 3 to 4 moves a quarter",
-                "ノードあたり 160 点のリング: 3 台から 4 台で 4 分の 1 だけ動く",
+                "ノードあたり 160 点のリング：3 台から 4 台にしても移動は 4 分の 1 だけ",
             ),
             {**COMMON, "strategy": "ring", "vnodes": 160, "nodes": 3, "add_nodes": 1},
         ),
         Preset(
             "jump-even",
-            _text("Jump hash: even shares, minimal moves", "ジャンプハッシュ: 均等な分担と最小限の移動"),
+            _text("Jump hash: even shares, minimal moves", "ジャンプハッシュ：均等な分担と最小限の移動"),
             {**COMMON, "strategy": "jump", "nodes": 10, "add_nodes": 2},
         ),
         Preset(
@@ -661,7 +670,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "hot-key",
-            _text("A hot key makes a hot shard", "人気のキーがホットシャードを生む"),
+            _text("A hot key makes a hot shard", "ホットキーがホットシャードを生む"),
             {**COMMON, "strategy": "rendezvous", "nodes": 8, "add_nodes": 2, "zipf_s": 1.1},
         ),
     ),  # fmt: skip

@@ -240,7 +240,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             0.0, "setup",
             _text(
                 f"Latency lognormal: median {params['median_ms']:g} ms, p99 {math.exp(mu + Z99 * sigma) * 1000:.4g} ms (sigma {sigma:.3f}); the {params['timeout_ms']:g} ms timeout sits at its {percentile}: {p_timeout * 100:.3g} % of attempts will time out",
-                f"レイテンシーは対数正規分布です（中央値 {params['median_ms']:g} ms、p99 {math.exp(mu + Z99 * sigma) * 1000:.4g} ms、sigma {sigma:.3f}）。タイムアウト {params['timeout_ms']:g} ms はその {percentile} に当たり、試行の {p_timeout * 100:.3g} % がタイムアウトします",
+                f"レイテンシーは対数正規分布です（中央値 {params['median_ms']:g} ms、p99 {math.exp(mu + Z99 * sigma) * 1000:.4g} ms、σ = {sigma:.3f}）。タイムアウト {params['timeout_ms']:g} ms は分布の {percentile} に当たり、試行の {p_timeout * 100:.3g} % がタイムアウトします",
             ),
         )
     ]  # fmt: skip
@@ -279,23 +279,23 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         running_abandoned += abandoned[k]
         if notes["first_timeout"] is not None and notes["first_timeout"] < end:
             events.append(
-                Event(notes["first_timeout"], "timeout", _text("First timeout: the client abandons an attempt the server is still working on", "最初のタイムアウトです。サーバーがまだ処理している試行をクライアントが見限りました"))
+                Event(notes["first_timeout"], "timeout", _text("First timeout: the client abandons an attempt the server is still working on", "最初のタイムアウトが発生しました。サーバーがまだ処理中の試行を、クライアントが見限りました"))
             )  # fmt: skip
             notes["first_timeout"] = math.inf
         if notes["first_failure"] is not None and notes["first_failure"] < end:
             events.append(
-                Event(notes["first_failure"], "failure", _text(f"First failed call: all {retries + 1} attempts timed out", f"最初の失敗です。{retries + 1} 回の試行がすべてタイムアウトしました"))
+                Event(notes["first_failure"], "failure", _text(f"First failed call: all {retries + 1} attempts timed out", f"最初の呼び出しが失敗しました。{retries + 1} 回の試行がすべてタイムアウトしています"))
             )  # fmt: skip
             notes["first_failure"] = math.inf
         if workers and not saturated and running_waiting > workers:
             saturated = True
             events.append(
-                Event(end, "saturated", _text(f"Server saturated: {running_waiting} attempts wait for one of {workers} workers", f"サーバーが飽和しました。{running_waiting} 件の試行が {workers} 個のワーカーを待っています"))
+                Event(end, "saturated", _text(f"Server saturated: {running_waiting} attempts wait for one of {workers} workers", f"サーバーが飽和しました。{running_waiting} 件の試行が、{workers} 台のワーカーの空きを待っています"))
             )  # fmt: skip
         if saturated and not drained and running_waiting == 0:
             drained = True
             events.append(
-                Event(end, "drained", _text("Queue drained: the server has caught up", "キューがはけました。サーバーが追いつきました"))
+                Event(end, "drained", _text("Queue drained: the server has caught up", "キューが空になり、サーバーが追いつきました"))
             )  # fmt: skip
         if not storm and calls_in[k] >= 4 and attempts_in[k] >= 2 * calls_in[k]:
             storm = True
@@ -406,8 +406,8 @@ SCENARIO = Scenario(
         "against the lognormal's tail probability.",
         "クライアントが健全なサービスを呼び出します。レイテンシーは中央値と p99 に合わせた対数正規分布です。各試行にはタイムアウトがあり、"
         "遅れた試行は見限ってリトライしますが、サーバーはその処理を最後まで続けます。半数の試行がタイムアウトして負荷がほぼ 2 倍になる"
-        "中央値のタイムアウトと、p99.9 のタイムアウトを比べ、ワーカー数が決まったサーバーがリトライで過負荷に陥る様子も確かめられます。"
-        "測った割合は、対数正規分布の裾の確率と照らし合わせます。",
+        "中央値のタイムアウトと、p99.9 のタイムアウトを比べ、ワーカー数が固定されたサーバーがリトライで過負荷に陥る様子も確かめられます。"
+        "測定した割合は、対数正規分布の裾の確率と照らし合わせます。",
     ),
     params=(
         Param(
@@ -433,7 +433,7 @@ SCENARIO = Scenario(
                 "99 % of the server's answers take less than this. With the median it fixes the lognormal's spread: "
                 "sigma = ln(p99 / median) / 2.3263.",
                 "サーバーの応答の 99 % がこの時間より速く返ります。中央値と合わせて対数正規分布の広がりが決まります"
-                "（sigma = ln(p99 / 中央値) / 2.3263）。",
+                "（σ = ln(p99 / 中央値) / 2.3263）。",
             ),
             unit="ms",
             min=0.1,
@@ -485,7 +485,7 @@ SCENARIO = Scenario(
             _text("Duration", "シミュレーション時間"),
             _text(
                 "Simulated time during which calls start; calls under way at the end are followed to their last attempt.",
-                "呼び出しが始まるシミュレーション上の時間です。終了時に進行中の呼び出しは最後の試行まで追います。",
+                "新しい呼び出しを始めるシミュレーション上の時間です。終了時に進行中の呼び出しは、最後の試行まで追跡します。",
             ),
             unit="s",
             min=1,
@@ -515,7 +515,7 @@ SCENARIO = Scenario(
                 "With workers: when a worker picks up an attempt whose client has already timed out (the deadline "
                 "travels with the request), it drops it without doing the work.",
                 "ワーカー数が 1 以上のときに使います。クライアントがすでにタイムアウトした試行をワーカーが取り出したら"
-                "（デッドラインはリクエストとともに伝わります）、処理せずに捨てます。",
+                "（期限はリクエストとともに伝わります）、処理せずに捨てます。",
             ),
         ),
         Param(
@@ -580,7 +580,8 @@ SCENARIO = Scenario(
             series=(
                 Series("timeouts_rps", _text("attempts timed out", "タイムアウトした試行")),
                 Series(
-                    "failures_rps", _text("calls failed (no retries left)", "失敗した呼び出し（リトライを使い切った）")
+                    "failures_rps",
+                    _text("calls failed (no retries left)", "失敗した呼び出し（リトライを使い切ったもの）"),
                 ),
             ),
         ),
@@ -601,7 +602,7 @@ SCENARIO = Scenario(
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("attempts", "試行数"),
             series=(
-                Series("in_flight", _text("at the server (waiting or served)", "サーバー上（待ち・処理中）")),
+                Series("in_flight", _text("at the server (waiting or served)", "サーバー上（待機中・処理中）")),
                 Series("abandoned", _text("of which the client gave up", "うちクライアントが見限ったもの")),
             ),
         ),
@@ -651,7 +652,8 @@ SCENARIO = Scenario(
             ),
         ),
         Measure(
-            "analytic_failure_rate", _text("Analytic: calls failed, P^(retries+1)", "理論値：失敗率 P^(リトライ回数+1)")
+            "analytic_failure_rate",
+            _text("Analytic: calls failed, P^(retries+1)", "理論値：呼び出しの失敗率 P^(リトライ回数+1)"),
         ),
         Measure("analytic_extra_load", _text("Analytic: extra load, P + P² + …", "理論値：追加負荷 P + P² + …")),
         Measure(
@@ -668,11 +670,11 @@ SCENARIO = Scenario(
                 "負荷のないサーバーがタイムアウト内に応答する試行の割合です。",
             ),
         ),
-        Measure("sigma", _text("Lognormal sigma", "対数正規分布の sigma")),
+        Measure("sigma", _text("Lognormal sigma", "対数正規分布の σ")),
         Measure("mean_service_ms", _text("Mean service time", "平均処理時間"), "ms"),
         Measure(
             "wasted_work_share",
-            _text("Server work nobody waited for", "誰も待っていない処理の割合"),
+            _text("Server work nobody waited for", "誰も待っていなかった処理の割合"),
             help=_text(
                 "Share of the server's work spent on attempts whose answer came after the client gave up.",
                 "サーバーの処理のうち、クライアントが諦めた後に応答した試行に使われた割合です。",
@@ -680,10 +682,10 @@ SCENARIO = Scenario(
         ),
         Measure(
             "server_utilization",
-            _text("Server utilization", "サーバーの使用率"),
+            _text("Server utilization", "サーバーの利用率"),
             help=_text(
                 "Busy share of the workers during the run; empty without a worker limit.",
-                "実行中にワーカーが処理していた時間の割合です。ワーカー数に上限がなければ空です。",
+                "実行中にワーカーが処理していた時間の割合です。ワーカー数に上限がなければ値がありません。",
             ),
         ),
         Measure("calls", _text("Calls", "呼び出し数")),
@@ -695,7 +697,7 @@ SCENARIO = Scenario(
             _text("Attempts the server dropped", "サーバーが捨てた試行"),
             help=_text(
                 "Attempts a worker found already expired and skipped (drop_expired).",
-                "ワーカーが取り出した時点で期限切れだったため処理しなかった試行です（drop_expired）。",
+                "ワーカーが取り出した時点で期限切れだったため、処理しなかった試行です（「期限切れの試行をサーバーが捨てる」がオンのとき）。",
             ),
         ),
     ),  # fmt: skip
@@ -718,7 +720,7 @@ SCENARIO = Scenario(
             "timeout-at-median",
             _text(
                 "Timeout at the median: half time out, load nearly doubles",
-                "中央値でのタイムアウト: 半数がタイムアウトし、負荷はほぼ 2 倍",
+                "中央値でのタイムアウト：半数がタイムアウトし、負荷はほぼ 2 倍",
             ),
             {**HEALTHY, "timeout_ms": 50.0, "retries": 3},
         ),
@@ -731,7 +733,7 @@ SCENARIO = Scenario(
             "retry-storm",
             _text(
                 "A 1 s slowdown, timeout at the p99: retries keep the server from recovering",
-                "1 秒間の減速、p99 のタイムアウト: リトライのせいでサーバーが回復できない",
+                "1 秒間の減速、p99 のタイムアウト：リトライのせいでサーバーが回復できない",
             ),
             SLOWDOWN,
         ),
@@ -739,14 +741,15 @@ SCENARIO = Scenario(
             "slowdown-at-p99-9",
             _text(
                 "The same slowdown, timeout at the p99.9: the queue drains",
-                "同じ減速、p99.9 のタイムアウト: キューが解消する",
+                "同じ減速、p99.9 のタイムアウト：キューが空になる",
             ),
             {**SLOWDOWN, "timeout_ms": 800.0},
         ),
         Preset(
             "storm-dropping-expired",
             _text(
-                "The same storm, the server dropping expired attempts", "同じ嵐で、サーバーが期限切れの試行を捨てる場合"
+                "The same storm, the server dropping expired attempts",
+                "同じリトライの嵐で、サーバーが期限切れの試行を捨てる場合",
             ),
             {**SLOWDOWN, "drop_expired": True},
         ),

@@ -397,9 +397,7 @@ class WorkQueue:
         elif self.crash_events == CRASH_EVENTS:
             self.crash_events += 1
             self.events.append(
-                Event(
-                    self.now, "crash", _text("Further crashes are not listed", "これ以降のクラッシュは一覧に載せません")
-                )
+                Event(self.now, "crash", _text("Further crashes are not listed", "以降のクラッシュは表示を省略します"))
             )
 
     # -- the autoscaler --------------------------------------------------
@@ -462,18 +460,18 @@ class WorkQueue:
         if self.scale_events > SCALE_EVENTS:
             return
         self.scale_events += 1
-        backlog = _text(f"{metric} jobs waiting or in flight", f"待ち・処理中のジョブ {metric} 件")
+        backlog = _text(f"{metric} jobs waiting or in flight", f"待機中・処理中のジョブ {metric} 件")
         if self.scale_events > SCALE_EVENTS:
-            text = _text("Further scaling actions are not listed", "これ以降のスケーリングは一覧に載せません")
+            text = _text("Further scaling actions are not listed", "以降のスケーリングは表示を省略します")
         elif after > before:
             text = _text(
                 f"Scale-out: {before} → {after} workers ({backlog.en})",
-                f"スケールアウト: ワーカーを {before} 台から {after} 台に増やします（{backlog.ja}）",
+                f"スケールアウト：ワーカーを {before} 台から {after} 台に増やします（{backlog.ja}）",
             )
         else:
             text = _text(
                 f"Scale-in: {before} → {after} workers ({backlog.en})",
-                f"スケールイン: ワーカーを {before} 台から {after} 台に減らします（{backlog.ja}）",
+                f"スケールイン：ワーカーを {before} 台から {after} 台に減らします（{backlog.ja}）",
             )
             vt = self.p["visibility_timeout_s"]
             if interrupted == 1:
@@ -497,12 +495,13 @@ class WorkQueue:
         if at == self.p["burst_at_s"]:
             rate = self.p["arrival_rate_burst"]
             text = _text(
-                f"Burst: jobs now arrive at {rate:g}/s", f"バースト開始: ジョブが毎秒 {rate:g} 件届くようになりました"
+                f"Burst: jobs now arrive at {rate:g}/s", f"バースト開始：ジョブが毎秒 {rate:g} 件届くようになりました"
             )
         else:
             rate = self.p["arrival_rate"]
             text = _text(
-                f"Burst over: jobs arrive at {rate:g}/s again", f"バースト終了: 到着は毎秒 {rate:g} 件に戻りました"
+                f"Burst over: jobs arrive at {rate:g}/s again",
+                f"バースト終了：ジョブの到着は毎秒 {rate:g} 件に戻りました",
             )
         self.events.append(Event(at, "burst", text))
 
@@ -636,7 +635,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 sim.events.append(
                     Event(
                         sim.now, "stopped",
-                        _text(f"Stopped after {EVENT_LIMIT:,} simulated events with {left:,} jobs unfinished (crashes may outpace the work)", f"シミュレーション上のイベントが {EVENT_LIMIT:,} 件に達したため打ち切りました。未完了のジョブは {left:,} 件です（クラッシュが処理に追いついていない可能性があります）"),
+                        _text(f"Stopped after {EVENT_LIMIT:,} simulated events with {left:,} jobs unfinished (crashes may outpace the work)", f"シミュレーション上のイベントが {EVENT_LIMIT:,} 件に達したため打ち切りました。未完了のジョブは {left:,} 件です（クラッシュのペースに処理が追いついていない可能性があります）"),
                     )
                 )  # fmt: skip
         yield sim.frame(t, t - before)
@@ -704,7 +703,7 @@ SCENARIO = Scenario(
         "そのもので、負荷が処理能力に近づくと待ち時間がどう伸び、超えると滞留がどう膨らみ続けるかを確かめられます。"
         "オートスケーラーを有効にすると、KEDA や SQS のターゲット追跡と同じように滞留量からワーカー数を決めます。"
         "スケールイン保護を外すと処理中のワーカーが止められる様子を、ワーカーをクラッシュさせると再配信によってジョブが"
-        "1 件も失われない様子を見られます。",
+        "1 件も失われない様子を確かめられます。",
     ),
     params=(
         Param(
@@ -739,7 +738,7 @@ SCENARIO = Scenario(
             _text("Processing-time distribution", "処理時間の分布"),
             _text(
                 "How processing times vary around the mean. Lognormal uses sigma = 1 in log space (coefficient of variation 1.31): most jobs are short, a few are very long.",
-                "処理時間が平均のまわりでどうばらつくかです。対数正規分布は対数空間で σ = 1（変動係数 1.31）で、ほとんどのジョブは短く、ごく一部がとても長くなります。",
+                "処理時間が平均のまわりでどうばらつくかです。対数正規分布では対数空間での σ を 1 とし（変動係数 1.31）、ほとんどのジョブは短く、ごく一部がとても長くなります。",
             ),
             choices=(
                 Choice("exponential", _text("Exponential (M/M/c)", "指数分布（M/M/c）")),
@@ -754,7 +753,7 @@ SCENARIO = Scenario(
             _text("Workers", "ワーカー数"),
             _text(
                 "Workers ready at the start (kept within the minimum and maximum when autoscaling); the fixed pool size when autoscaling is off.",
-                "開始時に動いているワーカーの数です（オートスケーリング中は最小・最大ワーカー数の範囲に収めます）。オートスケーリングが無効ならこの数のまま変わりません。",
+                "開始時に動いているワーカーの数です（オートスケーリングが有効なら最小・最大ワーカー数の範囲に収めます）。オートスケーリングが無効ならこの数のまま変わりません。",
             ),
             min=1,
             max=200,
@@ -812,7 +811,7 @@ SCENARIO = Scenario(
             _text("Target backlog per worker", "ワーカーあたりの目標滞留量"),
             _text(
                 "The autoscaler asks for ceil(backlog / target) workers, counting jobs waiting and in flight, like KEDA's queueLength (default 5) or an SQS backlog-per-instance target.",
-                "オートスケーラーは ceil(滞留量 ÷ この値) 台のワーカーを求めます。滞留量には待っているジョブと処理中のジョブを数えます。KEDA の queueLength（デフォルト 5）や SQS のインスタンスあたり滞留量の目標値にあたります。",
+                "オートスケーラーは ceil(滞留量 ÷ この値) 台のワーカーを求めます。滞留量には待っているジョブと処理中のジョブを数えます。KEDA の queueLength（既定値 5）や SQS のインスタンスあたり滞留量の目標値にあたります。",
             ),
             unit="jobs",
             min=0.1,
@@ -826,7 +825,7 @@ SCENARIO = Scenario(
             _text("Evaluation interval", "評価間隔"),
             _text(
                 "How often the autoscaler reads the backlog (KEDA polls every 30 s by default).",
-                "オートスケーラーが滞留量を読む間隔です（KEDA のデフォルトは 30 秒）。",
+                "オートスケーラーが滞留量を読み取る間隔です（KEDA の既定値は 30 秒）。",
             ),
             unit="s",
             min=5,
@@ -854,7 +853,7 @@ SCENARIO = Scenario(
             _text("Worker start-up time", "ワーカーの起動時間"),
             _text(
                 "Time from asking for a worker (or replacing a crashed one) until it takes jobs.",
-                "ワーカーを要求してから（クラッシュしたワーカーの代わりも同じ）、ジョブを受け取れるようになるまでの時間です。",
+                "ワーカーを要求してから（クラッシュしたワーカーの代わりを起動する場合も同じ）、ジョブを受け取れるようになるまでの時間です。",
             ),
             unit="s",
             min=0,
@@ -892,7 +891,7 @@ SCENARIO = Scenario(
             _text("Visibility timeout", "可視性タイムアウト"),
             _text(
                 "How long a job stays hidden after its worker stopped before it reappears in the queue (SQS default 30 s).",
-                "ワーカーが止まってから、そのジョブがキューに再び現れるまでの時間です（SQS のデフォルトは 30 秒）。",
+                "ワーカーが止まった後、そのジョブが非表示のまま残り、キューに再び現れるまでの時間です（SQS の既定値は 30 秒）。",
             ),
             unit="s",
             min=0,
@@ -942,7 +941,7 @@ SCENARIO = Scenario(
             series=(
                 Series("backlog", _text("jobs waiting", "待っているジョブ")),
                 Series("busy", _text("busy workers", "処理中のワーカー")),
-                Series("pool", _text("workers in the pool", "プールのワーカー")),
+                Series("pool", _text("workers in the pool", "プール内のワーカー")),
             ),
         ),
         Chart(
@@ -976,7 +975,7 @@ SCENARIO = Scenario(
             _text("Share of jobs that waited", "待たされたジョブの割合"),
             help=_text(
                 "Jobs whose first attempt could not start on arrival because every worker was busy. Erlang C predicts it for M/M/c.",
-                "到着時に全ワーカーが処理中で、すぐには始められなかったジョブの割合です。M/M/c ではアーランの C 式で予測できます。",
+                "到着時に全ワーカーが処理中で、最初の試行をすぐには始められなかったジョブの割合です。M/M/c ではアーラン C 式で予測できます。",
             ),
         ),
         Measure(
@@ -1000,7 +999,7 @@ SCENARIO = Scenario(
             "jobs",
             _text(
                 "Time-average of the jobs present (waiting, in progress or hidden); Little's law: throughput × mean time in system.",
-                "存在するジョブ（待ち・処理中・非表示）の時間平均です。リトルの法則により、スループット × 平均系内時間に等しくなります。",
+                "系内にあるジョブ（待機中・処理中・非表示）の数の時間平均です。リトルの法則により、スループット × 平均系内時間に等しくなります。",
             ),
         ),
         Measure(
@@ -1021,7 +1020,7 @@ SCENARIO = Scenario(
         ),
         Measure(
             "max_backlog",
-            _text("Longest queue", "最大滞留"),
+            _text("Longest queue", "キューの最大長"),
             "jobs",
             _text("The most jobs waiting at once.", "同時に待っていたジョブの最大数です。"),
         ),
@@ -1031,7 +1030,7 @@ SCENARIO = Scenario(
             "jobs",
             _text(
                 "Jobs that are neither done, waiting, in progress nor hidden. Redelivery keeps this at 0.",
-                "完了・待ち・処理中・非表示のどれでもないジョブです。再配信があるので 0 のままです。",
+                "完了・待機中・処理中・非表示のどれでもないジョブです。再配信によって 0 に保たれます。",
             ),
         ),
         Measure(
@@ -1067,7 +1066,7 @@ SCENARIO = Scenario(
             "jobs",
             _text(
                 "Jobs still waiting or in progress when the run had to stop; 0 when every job finished.",
-                "実行を打ち切った時点で待ち・処理中だったジョブです。すべて完了していれば 0 です。",
+                "実行を打ち切った時点で待機中・処理中だったジョブです。すべて完了していれば 0 です。",
             ),
         ),
         Measure("duration_s", _text("Time to finish every job", "全ジョブの完了までの時間"), "s"),
@@ -1087,7 +1086,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "Seconds workers were ready to take jobs, summed over workers; crashes happen over this time.",
-                "ワーカーがジョブを受け取れる状態だった秒数の合計です。クラッシュの回数はこの時間に比例します。",
+                "ワーカーがジョブを受け取れる状態だった秒数の合計です。クラッシュはこの時間の中で起こります。",
             ),
         ),
         Measure(
@@ -1096,12 +1095,12 @@ SCENARIO = Scenario(
             "erlangs",
             _text(
                 "Arrival rate × mean processing time outside the burst: the workers kept busy on average.",
-                "バースト以外の到着率 × 平均処理時間で、平均して手がふさがるワーカーの数です。",
+                "バースト以外の到着率 × 平均処理時間で、平均して処理中になるワーカーの数です。",
             ),
         ),
         Measure(
             "erlang_c_p_wait",
-            _text("Erlang C prediction", "アーランの C 式による予測"),
+            _text("Erlang C prediction", "アーラン C 式による予測"),
             help=_text(
                 "P(wait) for M/M/c with these settings; shown only with exponential times, a fixed pool, no crashes and no burst.",
                 "この設定の M/M/c で待たされる確率です。指数分布・固定のワーカー数・クラッシュなし・バーストなしのときだけ示します。",
@@ -1111,7 +1110,7 @@ SCENARIO = Scenario(
     run=run,
     source=_text(
         "Erlang C formula for M/M/c queues (Erlang, 1917; Kleinrock, Queueing Systems Vol. 1, 1975); the Pollaczek–Khinchine formula for M/D/1; Little's law (Little, 1961)",
-        "M/M/c 待ち行列のアーランの C 式（Erlang、1917 年。Kleinrock『Queueing Systems Vol. 1』、1975 年）、M/D/1 のポラチェック・ヒンチンの公式、リトルの法則（Little、1961 年）",
+        "M/M/c 待ち行列のアーラン C 式（Erlang、1917 年。Kleinrock『Queueing Systems Vol. 1』、1975 年）、M/D/1 のポラチェック・ヒンチンの公式、リトルの法則（Little、1961 年）",
     ),
     topology=Topology(
         nodes=(
@@ -1133,10 +1132,10 @@ SCENARIO = Scenario(
         ),
     ),  # fmt: skip
     presets=(
-        Preset("mmc-80", _text("M/M/c at 80 % (Erlang C)", "利用率 80 % の M/M/c（アーランの C 式）"), dict(BASE)),
+        Preset("mmc-80", _text("M/M/c at 80 % (Erlang C)", "利用率 80 % の M/M/c（アーラン C 式）"), dict(BASE)),
         Preset(
             "overloaded",
-            _text("Overloaded: the backlog grows without bound", "過負荷: 滞留が際限なく増える"),
+            _text("Overloaded: the backlog grows without bound", "過負荷：滞留が際限なく増える"),
             {**BASE, "arrival_rate": 12.0, "jobs": 4000},
         ),
         Preset(
