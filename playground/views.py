@@ -174,8 +174,6 @@ def _scenario_context(spec: Scenario, form, chosen_preset: str = "") -> dict[str
         "presets": [{"name": p.name, "label": p.label.get(language)} for p in spec.presets],
         "chosen_preset": chosen_preset,
         "pattern_slug": spec.pattern,
-        # run.js draws the (empty) charts while the launch is in flight.
-        "chart_config": {"scenario": spec.slug, "language": language, "charts": [c.as_dict() for c in spec.charts]},
     }
 
 
@@ -234,7 +232,6 @@ def _page_config(spec: Scenario, *watched: Run) -> dict[str, Any]:
     """What run.js needs to follow one run (the run page) or two (compare)."""
     return {
         "socketPort": settings.WEBSOCKET_PORT,
-        "scenario": spec.slug,
         "language": get_language(),
         "results": {
             m.name: {

@@ -41,49 +41,6 @@ function chartLayout(chart, lang, traceCount) {
   };
 }
 
-// ---- charts drawn ahead: on the scenario page, Run draws the scenario's empty charts
-// while the launch is in flight (building one takes tens of milliseconds); the run's
-// view then adopts them instead of building its own.
-let prebuilt = null;
-function prebuildCharts() {
-  const configEl = document.getElementById("chart-config");
-  if (!configEl || !window.Plotly || prebuilt) return;
-  const config = JSON.parse(configEl.textContent);
-  const holder = document.createElement("div");
-  const main = document.getElementById("main") || document.body;
-  holder.style.cssText = `position:absolute;left:-10000px;top:0;width:${main.clientWidth}px`;
-  holder.setAttribute("aria-hidden", "true");
-  document.body.appendChild(holder);
-  prebuilt = { scenario: config.scenario, language: config.language, holder, charts: {} };
-  for (const chart of config.charts) {
-    const el = document.createElement("div");
-    el.className = "chart";
-    el.setAttribute("role", "img");
-    el.setAttribute("aria-label", chart.title[config.language]);
-    holder.appendChild(el);
-    const traces = chart.series.map((s, i) => trace(s, i, config.language, -1, [], []));
-    Plotly.newPlot(el, traces, chartLayout(chart, config.language, traces.length), CHART_OPTIONS);
-    prebuilt.charts[chart.id] = el;
-  }
-}
-
-// The chart drawn ahead for this run's view, if any; with chartId null, only whether
-// charts were drawn ahead for it (false when not).
-function takePrebuilt(config, chartId) {
-  if (!prebuilt || prebuilt.scenario !== config.scenario || prebuilt.language !== config.language) return false;
-  if (chartId === null) return true;
-  const el = prebuilt.charts[chartId];
-  delete prebuilt.charts[chartId];
-  return el || false;
-}
-
-function discardPrebuilt() {
-  if (!prebuilt) return;
-  Object.values(prebuilt.charts).forEach((el) => Plotly.purge(el));
-  prebuilt.holder.remove();
-  prebuilt = null;
-}
-
 function start(configEl) {
   if (configEl.dataset.started) return;
   configEl.dataset.started = "1";
@@ -92,22 +49,29 @@ function start(configEl) {
   const finished = new Set(["succeeded", "failed", "cancelled"]);
   const comparing = config.runs.length > 1;
 
+  // One view per run. Its socket opens first of all: the server's snapshot is on its way
+  // while the rest of the page (topology, charts) is set up.
+  const views = config.runs.map((run, r) => ({
+    run, r,
+    lastSeq: -1,
+    frames: [],
+    status: element("status", r).dataset.status,
+    result: null,
+    retryDelay: 250,
+    socket: null,
+  }));
+  views.forEach(connect);
+
   // ---- charts: one plotly chart per chart spec; one trace per series and run ----
   const chartsEl = document.getElementById("charts");
   const charts = [];
   // A chart may be built after frames have arrived (charts are built one per task, so the
   // socket's first messages are not held up): it starts with every frame seen so far.
   const buildChart = (chart) => {
-    const ready = !comparing && takePrebuilt(config, chart.id);  // an element, or false
-    const el = ready || document.createElement("div");
+    const el = document.createElement("div");
     el.id = "chart-" + chart.id;
     chartsEl.appendChild(el);
     charts.push({ el, series: chart.series.map((s) => s.name) });
-    if (ready) {
-      Plotly.Plots.resize(el);
-      views.forEach((view, r) => drawFrames(r, view.frames, charts.length - 1));
-      return;
-    }
     el.className = "chart";
     el.setAttribute("role", "img");
     el.setAttribute("aria-label", chart.title[lang]);
@@ -122,8 +86,8 @@ function start(configEl) {
     Plotly.newPlot(el, traces, chartLayout(chart, lang, traces.length), CHART_OPTIONS);
   };
 
-  function drawFrames(runIndex, frames, only) {
-    for (const chart of only === undefined ? charts : [charts[only]]) {
+  function drawFrames(runIndex, frames) {
+    for (const chart of charts) {
       const n = chart.series.length;
       const xs = chart.series.map(() => []);
       const ys = chart.series.map(() => []);
@@ -230,15 +194,6 @@ function start(configEl) {
     return document.querySelector(`[data-run="${r}"][data-role="${kind}"]`);
   }
 
-  const views = config.runs.map((run, r) => ({
-    run, r,
-    lastSeq: -1,
-    frames: [],
-    status: element("status", r).dataset.status,
-    result: null,
-    retryDelay: 250,
-    socket: null,
-  }));
 
   function addFrames(view, frames, live) {
     const fresh = frames.filter((f) => f.seq > view.lastSeq);
@@ -389,10 +344,7 @@ function start(configEl) {
     chartsStarted = true;
     buildChart(pending.shift());  // the first at once, the rest one per task
     (function buildNext() {
-      if (!pending.length) {
-        discardPrebuilt();  // any the view did not adopt
-        return;
-      }
+      if (!pending.length) return;
       setTimeout(() => { buildChart(pending.shift()); buildNext(); }, 0);
     })();
   }
@@ -489,11 +441,9 @@ function start(configEl) {
     });
   }
 
-  views.forEach(connect);
   // The charts are built when the first message comes (or after 150 ms): building one
   // blocks the page for tens of milliseconds, which would hold up the socket's opening.
-  if (!comparing && takePrebuilt(config, null)) startCharts();  // drawn already: adopt them now
-  else setTimeout(startCharts, 150);
+  setTimeout(startCharts, 150);
   window.atlasRun = { views };  // for tests and the curious
 }
 
@@ -503,7 +453,6 @@ function boot() {
     start(configEl);
   } else if (window.Plotly && document.getElementById("run-form")) {
     warmUp();
-    discardPrebuilt();  // the form came back (a field error): its charts are not needed
   }
 }
 
@@ -527,7 +476,5 @@ function warmUp() {
 }
 document.addEventListener("DOMContentLoaded", boot);
 document.addEventListener("htmx:afterSettle", boot);  // the run's page swapped in after Run
-document.addEventListener("htmx:beforeRequest", (event) => {
-  if (event.target.id === "run-form") prebuildCharts();
-});
+
 })();
