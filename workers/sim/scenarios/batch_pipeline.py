@@ -301,7 +301,7 @@ class Pipeline:
                     self.now, "stage_done",
                     _text(
                         f"Stage {k} is done: its last message left at t={stats.last_done:.1f} s; its backlog peaked at {stats.max_waiting} at t={stats.max_waiting_at:.1f} s",
-                        f"ステージ {k} の処理が終わりました。最後のメッセージが出たのは t={stats.last_done:.1f} 秒で、滞留の最大は t={stats.max_waiting_at:.1f} 秒の {stats.max_waiting} 件でした",
+                        f"ステージ {k} の処理が終わりました。最後のメッセージが出たのは {stats.last_done:.1f} 秒の時点で、滞留は {stats.max_waiting_at:.1f} 秒の時点で最大の {stats.max_waiting} 件でした",
                     ),
                 )
             )  # fmt: skip
@@ -609,7 +609,9 @@ SCENARIO = Scenario(
                 "項目が流れる、ステージと振り分け段の固定のグラフです。",
             ),
             choices=(
-                Choice("copier", _text("Copier: two transcodes in parallel", "コピー: 2 つのトランスコードを並行")),
+                Choice(
+                    "copier", _text("Copier: two transcodes in parallel", "コピー：2 つのトランスコードを並行して実行")
+                ),
                 Choice(
                     "filter_splitter",
                     _text("Filter, then splitter into two branches", "フィルターの後、スプリッターで 2 つに分岐"),
@@ -754,7 +756,7 @@ SCENARIO = Scenario(
             _text("Utilisation per stage", "ステージごとの利用率"),
             help=_text(
                 "Busy worker-seconds over workers × makespan, for stages 1-4 (null for a stage the graph does not use).",
-                "処理中のワーカー秒を、ワーカー数 × メイクスパンで割った値です。ステージ 1〜4 の順で、使わないステージは null です。",
+                "処理中のワーカー秒を、ワーカー数 × メイクスパンで割った値です。ステージ 1〜4 の順で、使わないステージには値がありません。",
             ),
         ),
         Measure(
@@ -814,7 +816,7 @@ SCENARIO = Scenario(
         "Burns, Designing Distributed Systems (2018), ch. 11; each stage an M/M/c queue in a Jackson network (Jackson 1957; Burke 1956), "
         "mean wait by Erlang C, bottleneck at the highest λS/c",
         "Burns『Designing Distributed Systems』（2018 年）11 章。各ステージをジャクソンネットワーク（Jackson、1957 年。Burke、1956 年）の"
-        "M/M/c 待ち行列とみなし、平均待ち時間はアーランの C 式、ボトルネックは λS/c が最大のステージ",
+        "M/M/c 待ち行列とみなし、平均待ち時間はアーラン C 式、ボトルネックは λS/c が最大のステージ",
     ),
     topology=Topology(
         nodes=(
@@ -837,7 +839,7 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "copier-two-transcodes",
-            _text("Copier: two transcodes in parallel", "コピー: 2 つのトランスコードを並行"),
+            _text("Copier: two transcodes in parallel", "コピー：2 つのトランスコードを並行して実行"),
             dict(COPIER),
         ),
         Preset(

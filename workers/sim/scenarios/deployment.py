@@ -311,16 +311,16 @@ def simulate(params: dict[str, Any], seed: int) -> Outcome:
         fleet.new_starting += step.add
         if strategy == "blue_green":
             note(at, "step", f"{label_en}: the green fleet of {step.add} instances starts the new version",
-                 f"{label_ja}: グリーン側の {step.add} 台で新バージョンを起動します")  # fmt: skip
+                 f"{label_ja}：グリーン側の {step.add} 台で新バージョンを起動します")  # fmt: skip
         elif strategy == "canary" and step.weight is not None and step.weight < 1:
             note(at, "step", f"{label_en}: {step.add} canary instance(s) start for {_pct(step.weight)} of traffic",
-                 f"{label_ja}: トラフィックの {_pct(step.weight)} を受けるカナリアを {step.add} 台起動します")  # fmt: skip
+                 f"{label_ja}：トラフィックの {_pct(step.weight)} を受けるカナリアを {step.add} 台起動します")  # fmt: skip
         elif step.in_place:
             note(at, "step", f"{label_en}: {step.add} instance(s) restart with the new version in place",
-                 f"{label_ja}: {step.add} 台をその場で新バージョンに入れ替えます")  # fmt: skip
+                 f"{label_ja}：{step.add} 台をその場で新バージョンに入れ替えます")  # fmt: skip
         else:
             note(at, "step", f"{label_en}: {step.add} new instance(s) start beside the old ones",
-                 f"{label_ja}: 旧バージョンの隣で新バージョンを {step.add} 台起動します")  # fmt: skip
+                 f"{label_ja}：旧バージョンの隣で新バージョンを {step.add} 台起動します")  # fmt: skip
         schedule(at + start_s, "ready", i)
         count_capacity()
 
@@ -459,7 +459,7 @@ def simulate(params: dict[str, Any], seed: int) -> Outcome:
         scope = "the new version's requests" if scope_new else "the fleet"
         scope_ja = "新バージョンのリクエスト" if scope_new else "フリート全体"
         note(at, "alarm", f"Alarm: error rate {_rate(rate_seen)} over the last {window_s:g} s ({scope}) exceeds {_rate(threshold)}",
-             f"アラーム: 直近 {window_s:g} 秒のエラー率（{scope_ja}）が {_rate(rate_seen)} で、閾値 {_rate(threshold)} を超えました")  # fmt: skip
+             f"アラーム：直近 {window_s:g} 秒のエラー率（{scope_ja}）が {_rate(rate_seen)} で、閾値 {_rate(threshold)} を超えました")  # fmt: skip
         in_rollout = state["completed_at"] is None and state["rollback_started_at"] is None
         if params["auto_rollback"] and in_rollout:
             start_rollback(at, "automatic")
@@ -680,7 +680,7 @@ def _params() -> tuple[Param, ...]:
             "surge",
             "bool",
             False,
-            _text("Surge (start new beside old)", "サージ（旧の隣に新を起動）"),
+            _text("Surge (start new beside old)", "サージ（旧版の隣に新版を起動）"),
             _text(
                 "On: each batch starts beside the old instances, which leave once it is up (capacity above 100 %). Off: each batch is replaced in place and stops serving while it restarts (capacity below 100 %). Rolling and waves.",
                 "オンなら各バッチを旧インスタンスの隣で起動し、起動し終えたら旧インスタンスを外します（容量は 100 % を超えます）。オフならその場で入れ替え、再起動の間は応答しません（容量は 100 % を下回ります）。ローリングとウェーブで使います。",
@@ -849,7 +849,7 @@ def _params() -> tuple[Param, ...]:
             "human_response_s",
             "float",
             900.0,
-            _text("Human response time", "人の対応時間"),
+            _text("Human response time", "人手での対応時間"),
             _text(
                 "Time from a page to a human's rollback, for alarms the automation does not act on; 0 means nobody acts within the run.",
                 "自動化が対処しないアラームで、呼び出しから人がロールバックするまでの時間です。0 ならこの実行の間は誰も対応しません。",
@@ -979,7 +979,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "From the first request a bad instance serves until the alarm; empty if it never fired.",
-                "不具合のあるインスタンスが最初のリクエストに応答してからアラームが鳴るまでです。鳴らなければ空欄です。",
+                "不具合のあるインスタンスが最初のリクエストに応答してからアラームが鳴るまでです。鳴らなければ値がありません。",
             ),
         ),
         Measure(
@@ -988,7 +988,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "From the first request a bad instance serves until no bad instance serves; empty if that never happened.",
-                "不具合のあるインスタンスが最初のリクエストに応答してから、不具合のあるインスタンスが 1 台も応答しなくなるまでです。そうならなければ空欄です。",
+                "不具合のあるインスタンスが最初のリクエストに応答してから、不具合のあるインスタンスが 1 台も応答しなくなるまでです。そうならなければ値がありません。",
             ),
         ),
         Measure(
@@ -1040,7 +1040,10 @@ SCENARIO = Scenario(
         Measure(
             "rollback_by",
             _text("Rolled back by", "ロールバックの実行者"),
-            help=_text("automatic, human, or empty.", "automatic（自動）、human（人手）、または空欄です。"),
+            help=_text(
+                "automatic, human, or empty.",
+                "automatic（自動）か human（人手）です。ロールバックしなかった場合は値がありません。",
+            ),
         ),
         Measure("alarm_at_s", _text("Alarm at", "アラームの時刻"), "s"),
         Measure("steps", _text("Steps in the plan", "計画のステップ数")),
@@ -1074,8 +1077,8 @@ SCENARIO = Scenario(
     source=_text(
         "Clare Liguori, 'Automating safe, hands-off deployments' (Amazon Builders' Library, 2020): one-box, waves, bake time, "
         "automatic rollback on alarms; the blast radius rate × share × time × error rate, checked against the schedule",
-        "Clare Liguori「Automating safe, hands-off deployments」（Amazon Builders' Library、2020年）のワンボックス、ウェーブ、"
-        "ベイクタイム、アラームによる自動ロールバック。影響範囲（レート × 割合 × 時間 × エラー率）をスケジュールから求めて照合",
+        "Clare Liguori「Automating safe, hands-off deployments」（Amazon Builders' Library、2020 年）のワンボックス、ウェーブ、"
+        "ベイクタイム、アラームによる自動ロールバック。影響範囲をレート × 割合 × 時間 × エラー率として求め、スケジュールと照らし合わせる",
     ),
     topology=Topology(
         nodes=(

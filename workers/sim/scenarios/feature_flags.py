@@ -593,7 +593,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "From the first instance serving the faulty feature until the kill switch flips; empty if it never does.",
-                "不具合のある機能を最初のインスタンスが提供し始めてから、キルスイッチが入るまでです。入らなければ空欄です。",
+                "不具合のある機能を最初のインスタンスが提供し始めてから、キルスイッチが入るまでです。入らなければ値がありません。",
             ),
         ),
         Measure(
@@ -634,7 +634,7 @@ SCENARIO = Scenario(
             _text("Share of users ever exposed", "一度でも対象になった利用者の割合"),
             help=_text(
                 "Users below the highest percentage any instance served.",
-                "いずれかのインスタンスが提供した最大の割合より下のバケットの利用者です。",
+                "いずれかのインスタンスが提供した最大の割合より下のバケットに入る利用者です。",
             ),
         ),
         Measure("schedule_pct", _text("Rollout schedule", "展開の段階"), "%"),
@@ -652,7 +652,7 @@ SCENARIO = Scenario(
     source=_text(
         "Pete Hodgson, 'Feature Toggles (aka Feature Flags)' (martinfowler.com, 2017); AWS AppConfig deployment strategies "
         "and rollback on alarms; the time to kill as the last of n uniform poll phases (n / (n + 1) of an interval on average)",
-        "Pete Hodgson「Feature Toggles (aka Feature Flags)」（martinfowler.com、2017年）、AWS AppConfig のデプロイ戦略とアラームによる"
+        "Pete Hodgson「Feature Toggles (aka Feature Flags)」（martinfowler.com、2017 年）、AWS AppConfig のデプロイ戦略とアラームによる"
         "ロールバック。キルまでの時間を決める、n 個の一様なポーリング位相の最大値（平均で間隔の n / (n + 1)）",
     ),
     topology=Topology(

@@ -295,7 +295,7 @@ def job_events(params: dict[str, Any], job: Job, result: dict[str, Any]) -> list
                 at, "backups",
                 _text(
                     f"Backup copies started for {len(launched)} task(s) still running: {names}",
-                    f"まだ実行中の {len(launched)} 個のタスクのバックアップを開始しました: {names}",
+                    f"まだ実行中の {len(launched)} 個のタスクについてバックアップを開始しました（タスク {names}）",
                 ),
             )
         )  # fmt: skip
@@ -421,15 +421,15 @@ STRAGGLING = {**BASE, "straggler_prob": 0.05}
 SCENARIO = Scenario(
     slug="map-reduce",
     pattern="coordinated-batch",
-    title=_text("MapReduce: the barrier and its stragglers", "MapReduce: バリアとストラグラー"),
+    title=_text("MapReduce: the barrier and its stragglers", "MapReduce：バリアとストラグラー"),
     description=_text(
         "Map workers work through a list of map tasks; a barrier (the join) holds the reduce tasks until the last map "
         "task is done. A few tasks land on slow machines and hold everyone at the barrier. Turn on backup tasks, as "
         "Dean and Ghemawat's MapReduce does, and watch idle workers rerun the last tasks in progress so that the first "
         "copy to finish wins.",
         "map ワーカーが map タスクの一覧を順に処理し、バリア（合流）は最後の map タスクが終わるまで reduce タスクを待たせます。"
-        "遅いマシンに当たった少数のタスク（ストラグラー）が、全員をバリアで待たせます。Dean と Ghemawat の MapReduce と同じ"
-        "バックアップタスクを有効にすると、手の空いたワーカーが実行中の最後のタスクを重ねて実行し、先に終わったほうが採用される"
+        "遅いマシンに当たった少数のタスク（ストラグラー）が、全員をバリアで待たせます。Dean と Ghemawat の MapReduce と"
+        "同じようにバックアップタスクを有効にすると、手の空いたワーカーが実行中の最後のタスクを重ねて実行し、先に終わったほうが採用される"
         "様子を確かめられます。",
     ),
     params=(
@@ -534,7 +534,7 @@ SCENARIO = Scenario(
             "straggler_prob",
             "float",
             STRAGGLING["straggler_prob"],
-            _text("Straggler probability", "ストラグラーの確率"),
+            _text("Straggler probability", "ストラグラーになる確率"),
             _text(
                 "Chance that a map task attempt runs on a slow machine.",
                 "map タスクの 1 回の試行が遅いマシンで動く確率です。",
@@ -547,7 +547,7 @@ SCENARIO = Scenario(
             "straggler_factor",
             "float",
             BASE["straggler_factor"],
-            _text("Straggler slowdown", "ストラグラーの遅さ"),
+            _text("Straggler slowdown", "ストラグラーの減速倍率"),
             _text("A slow machine takes this many times as long.", "遅いマシンでは処理時間がこの倍数になります。"),
             unit="×",
             min=1,
@@ -571,7 +571,7 @@ SCENARIO = Scenario(
             _text("Start backups after", "バックアップを始める時点"),
             _text(
                 "Share of map tasks completed before backups may start (and only once no task is left to hand out).",
-                "バックアップを始めてよくなるまでに完了している map タスクの割合です（配るタスクが残っていないことも条件です）。",
+                "バックアップを始めるのに必要な、完了済みの map タスクの割合です（配るタスクが残っていないことも条件です）。",
             ),
             min=0,
             max=1,
@@ -708,17 +708,17 @@ SCENARIO = Scenario(
         Preset("no-stragglers", _text("No stragglers", "ストラグラーなし"), dict(BASE)),
         Preset(
             "straggler-holds-barrier",
-            _text("A straggler holds the barrier", "ストラグラーがバリアを止める"),
+            _text("A straggler holds the barrier", "ストラグラーがバリアを足止めする"),
             dict(STRAGGLING),
         ),
         Preset(
             "speculative-rescues",
-            _text("Backup tasks rescue the job", "バックアップタスクが救う"),
+            _text("Backup tasks rescue the job", "バックアップタスクでジョブを救う"),
             {**STRAGGLING, "speculative_execution": True},
         ),
         Preset(
             "many-stragglers",
-            _text("Many mappers, many stragglers", "多数のワーカーと多数のストラグラー"),
+            _text("Many mappers, many stragglers", "多数の map ワーカーと多数のストラグラー"),
             {
                 **STRAGGLING,
                 "items": 1_000_000,

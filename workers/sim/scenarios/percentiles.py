@@ -282,7 +282,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             worst_at, "worst-window",
             _text(
                 f"Worst window: p99 {_ms(worst)} ms from {int(counts[worst_window])} requests, {worst / analytic_p99:.2g}x the distribution's p99",
-                f"最悪のウィンドウ: {int(counts[worst_window])} 件のリクエストから求めた p99 は {_ms(worst)} ms で、分布の p99 の {worst / analytic_p99:.2g} 倍です",
+                f"最悪のウィンドウでは、{int(counts[worst_window])} 件のリクエストから求めた p99 が {_ms(worst)} ms で、分布の p99 の {worst / analytic_p99:.2g} 倍です",
             ),
         ),
     ]  # fmt: skip
@@ -590,7 +590,7 @@ SCENARIO = Scenario(
             "ms",
             _text(
                 "Empty when it is infinite (Pareto with tail weight 1 or more).",
-                "無限大のとき（裾の重さが 1 以上のパレート分布）は空欄です。",
+                "無限大のとき（裾の重さが 1 以上のパレート分布）は値がありません。",
             ),
         ),
         Measure(
@@ -636,7 +636,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "bimodal-cache-misses",
-            _text("Bimodal: 2 % slow requests (cache misses)", "二峰性: 2 % の遅いリクエスト（キャッシュミス）"),
+            _text("Bimodal: 2 % slow requests (cache misses)", "二峰性分布：2 % の遅いリクエスト（キャッシュミス）"),
             _preset(
                 distribution="bimodal",
                 median_ms=5.0,
@@ -650,7 +650,7 @@ SCENARIO = Scenario(
             "pareto-heavy-tail",
             _text(
                 "Pareto: a heavy tail, the mean far above the median",
-                "パレート分布: 重い裾で平均が中央値を大きく上回る",
+                "パレート分布：重い裾で平均が中央値を大きく上回る",
             ),
             _preset(
                 distribution="pareto",
@@ -663,7 +663,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "small-windows",
-            _text("Small windows: a noisy p99", "小さなウィンドウ: ばらつく p99"),
+            _text("Small windows: a noisy p99", "小さなウィンドウ：ばらつく p99"),
             _preset(
                 distribution="lognormal",
                 median_ms=20.0,
@@ -677,7 +677,7 @@ SCENARIO = Scenario(
             "small-windows-bimodal",
             _text(
                 "Small windows, 2 % slow: the averaged p99 hides the slow requests",
-                "小さなウィンドウで 2 % が遅い: p99 の平均が遅いリクエストを隠す",
+                "小さなウィンドウで 2 % が遅い：p99 の平均が遅いリクエストを隠す",
             ),
             _preset(
                 distribution="bimodal", median_ms=5.0, tail_weight=0.02, requests=20000, request_rate=5.0, window_s=10.0

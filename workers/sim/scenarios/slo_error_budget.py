@@ -286,7 +286,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                     inc_from, "incident-start",
                     _text(
                         f"Incident: {_pct(incident)} of requests fail (burn rate {_times(incident / allowed)}x)",
-                        f"障害が始まりました: リクエストの {_pct(incident)} が失敗しています（バーンレート {_times(incident / allowed)} 倍）",
+                        f"障害が始まりました。リクエストの {_pct(incident)} が失敗しています（バーンレート {_times(incident / allowed)} 倍）",
                     ),
                 ),
             )
@@ -566,7 +566,7 @@ SCENARIO = Scenario(
             "single_window_h",
             "float",
             1.0,
-            _text("Single window: length", "シングルウィンドウ: 期間の長さ"),
+            _text("Single window: length", "シングルウィンドウ：期間の長さ"),
             _text(
                 "The one window the single-window rule looks at (0.25 is 15 minutes). Only the single-window alerting uses it.",
                 "シングルウィンドウのルールが見る唯一の期間です（0.25 は 15 分）。シングルウィンドウのときだけ使います。",
@@ -580,7 +580,7 @@ SCENARIO = Scenario(
             "single_window_burn_threshold",
             "float",
             14.4,
-            _text("Single window: burn-rate threshold", "シングルウィンドウ: バーンレートの閾値"),
+            _text("Single window: burn-rate threshold", "シングルウィンドウ：バーンレートの閾値"),
             _text(
                 "The single-window rule pages while the burn rate over its window is above this. Only the single-window alerting uses it.",
                 "期間のバーンレートがこの値を超えている間、シングルウィンドウのルールが呼び出します。シングルウィンドウのときだけ使います。",
@@ -643,9 +643,9 @@ SCENARIO = Scenario(
             x_title=_text("time (s)", "時間（秒）"),
             y_title=_text("burn rate ÷ threshold (above 1 fires)", "バーンレート ÷ 閾値（1 を超えると発火）"),
             series=(
-                Series("fast_page", _text("page: 14.4x over 1 h and 5 min", "呼び出し: 1 時間と 5 分で 14.4 倍")),
-                Series("slow_page", _text("page: 6x over 6 h and 30 min", "呼び出し: 6 時間と 30 分で 6 倍")),
-                Series("ticket_rule", _text("ticket: 1x over 3 days and 6 h", "チケット: 3 日と 6 時間で 1 倍")),
+                Series("fast_page", _text("page: 14.4x over 1 h and 5 min", "呼び出し：1 時間と 5 分で 14.4 倍")),
+                Series("slow_page", _text("page: 6x over 6 h and 30 min", "呼び出し：6 時間と 30 分で 6 倍")),
+                Series("ticket_rule", _text("ticket: 1x over 3 days and 6 h", "チケット：3 日と 6 時間で 1 倍")),
                 Series("single_rule", _text("single window", "シングルウィンドウ")),
                 Series("threshold", _text("threshold", "閾値")),
             ),
@@ -680,14 +680,14 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "Empty when no page fired (or there was no incident).",
-                "呼び出しがなかった（または障害がなかった）ときは空欄です。",
+                "呼び出しがなかった（または障害がなかった）ときは値がありません。",
             ),
         ),
         Measure(
             "first_ticket_s",
             _text("First ticket after the incident starts", "障害の開始から最初のチケットまで"),
             "s",
-            _text("Empty when no ticket was opened.", "チケットが起票されなかったときは空欄です。"),
+            _text("Empty when no ticket was opened.", "チケットが起票されなかったときは値がありません。"),
         ),
         Measure(
             "alert_reset_s",
@@ -695,7 +695,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "Time from the end of the incident until no page and no ticket is firing; empty if they still fire when the run ends.",
-                "障害が終わってから、呼び出しもチケットも発火していない状態になるまでの時間です。終了時点でまだ発火していれば空欄です。",
+                "障害が終わってから、呼び出しもチケットも発火していない状態になるまでの時間です。終了時点でまだ発火していれば値がありません。",
             ),
         ),
         Measure(
@@ -740,7 +740,9 @@ SCENARIO = Scenario(
             "budget_exhausted_h",
             _text("Budget used up at", "バジェットを使い切った時刻"),
             "h",
-            _text("Empty when budget remains at the end of the run.", "終了時点でバジェットが残っていれば空欄です。"),
+            _text(
+                "Empty when budget remains at the end of the run.", "終了時点でバジェットが残っていれば値がありません。"
+            ),
         ),
         Measure(
             "alerts_fired", _text("Alerts fired (pages and tickets)", "発火したアラートの数（呼び出しとチケット）")
@@ -774,7 +776,7 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "outage-1h",
-            _text("100 % outage for 1 hour: the fast page in ~52 s", "1 時間の全面停止: 約 52 秒で速い呼び出し"),
+            _text("100 % outage for 1 hour: the fast page in ~52 s", "1 時間の全面停止：約 52 秒で速い呼び出し"),
             _preset(
                 incident_error_rate=1.0,
                 incident_start_h=1.0,
@@ -785,14 +787,14 @@ SCENARIO = Scenario(
         ),
         Preset(
             "burn-8x-12h",
-            _text("8x for 12 hours: the 6-hour page", "12 時間にわたり 8 倍: 6 時間のルールで呼び出し"),
+            _text("8x for 12 hours: the 6-hour page", "12 時間にわたり 8 倍：6 時間のルールで呼び出し"),
             _preset(incident_error_rate=0.008, incident_start_h=2.0, incident_duration_h=12.0, duration_h=24.0),
         ),
         Preset(
             "slow-burn-2x-3d",
             _text(
                 "Slow burn, 2x for 3 days: a ticket, no page",
-                "3 日にわたり 2 倍のゆっくりした消費: 呼び出しなしでチケット",
+                "3 日にわたり 2 倍のゆっくりした消費：呼び出しなしでチケット",
             ),
             _preset(incident_error_rate=0.002, incident_start_h=6.0, incident_duration_h=72.0, duration_h=84.0),
         ),
@@ -800,7 +802,7 @@ SCENARIO = Scenario(
             "single-window-slow-reset",
             _text(
                 "Single 1-hour window: pages for most of an hour after a 9-minute incident",
-                "1 時間のシングルウィンドウ: 9 分の障害のあと 1 時間近く呼び出し続ける",
+                "1 時間のシングルウィンドウ：9 分の障害のあと 1 時間近く呼び出し続ける",
             ),
             _preset(
                 incident_error_rate=0.2,
@@ -813,7 +815,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "single-window-flapping",
-            _text("Single 15-minute window at 1x: pages on noise", "15 分・1 倍のシングルウィンドウ: 揺らぎで呼び出す"),
+            _text("Single 15-minute window at 1x: pages on noise", "15 分・1 倍のシングルウィンドウ：揺らぎで呼び出す"),
             _preset(
                 request_rate=4.0,
                 baseline_error_rate=0.0005,
@@ -826,7 +828,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "baseline-only",
-            _text("Baseline only: no alert", "平常時のみ: アラートなし"),
+            _text("Baseline only: no alert", "平常時のみ：アラートなし"),
             _preset(request_rate=4.0, baseline_error_rate=0.0005, incident_duration_h=0.0, duration_h=24.0),
         ),
     ),  # fmt: skip

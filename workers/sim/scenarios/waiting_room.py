@@ -731,7 +731,7 @@ SCENARIO = Scenario(
             "patience_s",
             "float",
             600.0,
-            _text("Mean patience", "平均の我慢の時間"),
+            _text("Mean patience", "我慢できる時間の平均"),
             _text(
                 "The delay each user accepts, drawn from an exponential distribution with this mean. It counts the time in the waiting room plus the time lost to failed requests (one request interval per failure); a user whose delay exceeds it gives up. 0: nobody gives up.",
                 "ユーザーごとに許容できる遅れで、この値を平均とする指数分布から引きます。待合室で待った時間と、失敗したリクエストで失った時間（失敗 1 回につきリクエスト 1 回分の間隔）を合わせて数え、これを超えたユーザーは離脱します。0 なら誰も離脱しません。",
@@ -872,7 +872,7 @@ SCENARIO = Scenario(
             "s",
             _text(
                 "Among the users the room let in; 0 without a waiting room, empty when nobody was let in.",
-                "待合室から入場したユーザーの中での値です。待合室がなければ 0、入場者がいなければ空欄です。",
+                "待合室から入場したユーザーの中での値です。待合室がなければ 0、入場者がいなければ値がありません。",
             ),
         ),
         Measure("mean_wait_s", _text("Mean wait in the room", "待合室での平均の待ち時間"), "s"),
@@ -917,7 +917,7 @@ SCENARIO = Scenario(
             "sessions",
             _text(
                 "ceil(admission rate × session length): the most sessions an exactly paced room can have in progress at once; empty without a room.",
-                "ceil(入場レート × セッションの長さ) です。正確な間隔で入場させる待合室で、同時に進行しうるセッションの最大数です。待合室がなければ空欄です。",
+                "ceil(入場レート × セッションの長さ) です。正確な間隔で入場させる待合室で、同時に進行しうるセッションの最大数です。待合室がなければ値がありません。",
             ),
         ),
         Measure(
@@ -953,7 +953,7 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "no-room-collapse",
-            _text("No waiting room: the origin collapses", "待合室なし: オリジンが崩壊する"),
+            _text("No waiting room: the origin collapses", "待合室なし：オリジンが崩壊する"),
             {**SALE, "waiting_room": False},
         ),
         Preset(
@@ -973,7 +973,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "shedding-lottery",
-            _text("No room, but the origin sheds load: a lottery", "待合室なしでロードシェディング: くじ引きになる"),
+            _text("No room, but the origin sheds load: a lottery", "待合室なしでロードシェディング：くじ引きになる"),
             {**SALE, "waiting_room": False, "load_shedding": True},
         ),
     ),
