@@ -185,7 +185,7 @@ def split_probability_three_replicas(w, delay=DELAY_MS, slack=TIMER_SLACK_MS, st
     D = f_2 - f_1 = J + S, J = (h2 + e2) - (h1 + e1), S = T2 - T1 (triangular on
     [-w, w]), and the two orders symmetric:
         P = E[F_S(d - J) - F_S(-d - J)],
-    which for small delays is about 2 E[d] / w (the spec's 1 - (1 - d/w)^2).
+    which for small delays is about 2 E[d] / w (the naive estimate 1 - (1 - d/w)^2).
     """
     lo, hi = delay
     h = np.full(round((hi - lo) / step), 1.0)
