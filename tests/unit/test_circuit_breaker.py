@@ -20,9 +20,9 @@ from workers.sim.scenarios.circuit_breaker import (
     BASE,
     SCENARIO,
     breaker_trips,
-    erlang_b,
     little_law_busy_threads,
 )
+from workers.sim.stats import erlang_b
 
 REQUIRED_KEYS = {
     "calls_to_dependency_during_outage",

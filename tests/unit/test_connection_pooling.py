@@ -18,7 +18,8 @@ import statistics
 import pytest
 
 from workers.sim.engine import play
-from workers.sim.scenarios.connection_pooling import SCENARIO, erlang_b, erlang_c, traffic_rate
+from workers.sim.scenarios.connection_pooling import SCENARIO, traffic_rate
+from workers.sim.stats import erlang_b, erlang_c
 
 REQUIRED = {"rejected_connections", "db_connections_peak", "p99_ms", "failed_requests"}
 

@@ -21,7 +21,8 @@ import statistics
 import pytest
 
 from workers.sim.engine import play
-from workers.sim.scenarios.cqrs import SCENARIO, apply_time, percentile
+from workers.sim.scenarios.cqrs import SCENARIO, apply_time
+from workers.sim.stats import percentile
 
 REQUIRED = {"stale_read_fraction", "own_write_misses", "p99_lag_ms", "max_lag_ms"}
 INF = math.inf

@@ -28,11 +28,11 @@ from workers.sim.scenarios.work_queue import (
     BASE,
     LOGNORMAL_SIGMA,
     SCALE_IN_LOAD,
-    erlang_c,
     md1_mean_wait,
     mmc_mean_wait,
     service_sampler,
 )
+from workers.sim.stats import erlang_c
 
 SCENARIO = get("work-queue")
 REQUIRED = {

@@ -225,26 +225,22 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
 _RANK = {"idle": 0, "ok": 0, "degraded": 1, "down": 2}
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def _start_text(params: dict[str, Any], users_on_new: int) -> Text:
     pct = f"{100 * params['new_share']:g} %"
     if params["mode"] == "tee":
-        what = _text(
+        what = Text(
             f"The ambassador copies {pct} of requests to the new version (shadow traffic) and discards its answers; every user gets the old version's answer.",
             f"アンバサダーはリクエストの {pct} を新バージョンにも複製して送り（シャドウトラフィック）、その応答は捨てます。利用者には常に旧バージョンの応答が返ります。",
         )
     else:
-        what = _text(
+        what = Text(
             f"The ambassador sends {pct} of requests to the new version; those users get its answers.",
             f"アンバサダーはリクエストの {pct} を新バージョンに送ります。それらのリクエストの利用者には新バージョンの応答が返ります。",
         )
     if params["routing"] != "sticky_user":
         return what
     users = params["users"]
-    return _text(
+    return Text(
         f"{what.en} Sticky routing by a hash of the user ID: {users_on_new} of {users} users are on the new side.",
         f"{what.ja}ユーザー ID のハッシュで振り分けるので、{users} 人のうち {users_on_new} 人が常に新バージョン側です。",
     )
@@ -252,11 +248,11 @@ def _start_text(params: dict[str, Any], users_on_new: int) -> Text:
 
 def _first_error_text(tee: bool) -> Text:
     if tee:
-        return _text(
+        return Text(
             "First error of the new version: logged by the ambassador only; the user got the old version's answer",
             "新バージョンで最初のエラーが出ました。記録されるのはアンバサダーのログだけで、利用者には旧バージョンの応答が返っています",
         )
-    return _text(
+    return Text(
         "First error of the new version: a user sees it",
         "新バージョンで最初のエラーが出ました。そのエラーは利用者に返っています",
     )
@@ -266,19 +262,19 @@ def _new_state_text(tee: bool, new_pct: float, old_pct: float) -> Text:
     en = f"The new version fails {new_pct:g} % of requests over the last 10 s (old version: {old_pct:g} %)"
     ja = f"直近 10 秒の新バージョンのエラー率は {new_pct:g} % です（旧バージョンは {old_pct:g} %）"
     if tee:
-        return _text(f"{en}; users see none of it", f"{ja}。利用者には 1 件も見えていません")
-    return _text(
+        return Text(f"{en}; users see none of it", f"{ja}。利用者には 1 件も見えていません")
+    return Text(
         f"{en}; users on the new version see these errors", f"{ja}。新バージョン側の利用者にはこのエラーが見えています"
     )
 
 
 def _summary_text(tee: bool, requests: int, new_n: int, new_errors: int, user_errors: int) -> Text:
     if tee:
-        return _text(
+        return Text(
             f"{requests} requests: {new_n} copied to the new version, {new_errors} shadow errors in the log, {user_errors} errors seen by users (all from the old version)",
             f"リクエスト {requests} 件のうち {new_n} 件を新バージョンに複製しました。ログに残ったシャドウのエラーは {new_errors} 件、利用者が受けたエラーは {user_errors} 件（すべて旧バージョン）です",
         )
-    return _text(
+    return Text(
         f"{requests} requests: {new_n} served by the new version ({new_errors} errors), {user_errors} errors seen by users in all",
         f"リクエスト {requests} 件のうち {new_n} 件を新バージョンが処理し（エラー {new_errors} 件）、利用者が受けたエラーは合計 {user_errors} 件です",
     )
@@ -304,10 +300,10 @@ SCENARIO = Scenario(
     slug="ambassador-split",
     pattern="ambassador",
     also_patterns=("sidecar",),
-    title=_text(
+    title=Text(
         "Ambassador: split or tee traffic to a new version", "アンバサダー：新バージョンへの振り分けと複製（tee）"
     ),
-    description=_text(
+    description=Text(
         "An application sends its requests to an ambassador beside it. The ambassador either splits them, sending a "
         "share to a new version of the backend whose answers the users get, or tees them, copying that share to the "
         "new version as shadow traffic and discarding its answers. Compare the errors users see, the errors only the "
@@ -323,22 +319,22 @@ SCENARIO = Scenario(
             "mode",
             "choice",
             "split",
-            _text("Mode", "モード"),
-            _text(
+            Text("Mode", "モード"),
+            Text(
                 "split: the new version serves its share and users get its answers. tee: the old version serves everything; the share is also copied to the new version and its answers are discarded.",
                 "「分割」では、新バージョンが割り当てられた割合を処理し、利用者にその応答が返ります。「tee」では、旧バージョンがすべてを処理し、同じ割合を新バージョンにも複製して送り、その応答は捨てます。",
             ),
             choices=(
-                Choice("split", _text("Split (canary)", "分割（カナリア）")),
-                Choice("tee", _text("Tee (shadow traffic)", "tee（シャドウトラフィック）")),
+                Choice("split", Text("Split (canary)", "分割（カナリア）")),
+                Choice("tee", Text("Tee (shadow traffic)", "tee（シャドウトラフィック）")),
             ),
         ),
         Param(
             "new_share",
             "float",
             0.1,
-            _text("Share for the new version", "新バージョンに回す割合"),
-            _text(
+            Text("Share for the new version", "新バージョンに回す割合"),
+            Text(
                 "Fraction of requests (or of users, with sticky routing) the ambassador sends to the new version: served there when splitting, copied there when teeing.",
                 "アンバサダーが新バージョンに回すリクエスト（ユーザー ID で固定する場合は利用者）の割合です。分割なら新バージョンが処理し、tee なら複製を送ります。",
             ),
@@ -350,8 +346,8 @@ SCENARIO = Scenario(
             "new_error_rate",
             "float",
             0.01,
-            _text("New version's error rate", "新バージョンのエラー率"),
-            _text(
+            Text("New version's error rate", "新バージョンのエラー率"),
+            Text(
                 "Probability that the new version fails a request.",
                 "新バージョンがリクエストの処理に失敗する確率です。",
             ),
@@ -363,8 +359,8 @@ SCENARIO = Scenario(
             "old_error_rate",
             "float",
             0.01,
-            _text("Old version's error rate", "旧バージョンのエラー率"),
-            _text(
+            Text("Old version's error rate", "旧バージョンのエラー率"),
+            Text(
                 "Probability that the old version fails a request.",
                 "旧バージョンがリクエストの処理に失敗する確率です。",
             ),
@@ -376,8 +372,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             100.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Mean rate of the application's requests (Poisson arrivals).",
                 "アプリケーションが送るリクエストの平均レートです（ポアソン到着）。",
             ),
@@ -390,8 +386,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             60.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time.", "シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time.", "シミュレーション上の時間です。"),
             unit="s",
             min=10,
             max=600,
@@ -401,22 +397,22 @@ SCENARIO = Scenario(
             "routing",
             "choice",
             "random",
-            _text("Routing", "振り分け方"),
-            _text(
+            Text("Routing", "振り分け方"),
+            Text(
                 "random: each request on its own. sticky_user: by a hash of the user ID, so every user stays on one version.",
                 "「リクエストごとにランダム」では、リクエストごとに独立に決めます。「ユーザー ID で固定」では、ユーザー ID のハッシュで決めるので、各利用者は常に同じバージョンを使います。",
             ),
             choices=(
-                Choice("random", _text("Random per request", "リクエストごとにランダム")),
-                Choice("sticky_user", _text("Sticky by user ID", "ユーザー ID で固定")),
+                Choice("random", Text("Random per request", "リクエストごとにランダム")),
+                Choice("sticky_user", Text("Sticky by user ID", "ユーザー ID で固定")),
             ),
         ),
         Param(
             "users",
             "int",
             1000,
-            _text("Users", "利用者数"),
-            _text(
+            Text("Users", "利用者数"),
+            Text(
                 "Each request comes from one of this many users, picked at random.",
                 "各リクエストは、この人数の利用者のうちランダムに選ばれた 1 人から届きます。",
             ),
@@ -427,8 +423,8 @@ SCENARIO = Scenario(
             "old_latency_ms",
             "float",
             50.0,
-            _text("Old version's mean latency", "旧バージョンの平均応答時間"),
-            _text(
+            Text("Old version's mean latency", "旧バージョンの平均応答時間"),
+            Text(
                 "Mean of the old version's response time (exponentially distributed).",
                 "旧バージョンの応答時間の平均です（指数分布）。",
             ),
@@ -441,8 +437,8 @@ SCENARIO = Scenario(
             "new_latency_factor",
             "float",
             1.0,
-            _text("New version's latency factor", "新バージョンの応答時間の倍率"),
-            _text(
+            Text("New version's latency factor", "新バージョンの応答時間の倍率"),
+            Text(
                 "The new version's mean latency is the old version's times this factor.",
                 "新バージョンの平均応答時間は、旧バージョンの値にこの倍率を掛けたものです。",
             ),
@@ -454,34 +450,34 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="traffic",
-            title=_text("Requests per second by version", "バージョンごとの 1 秒あたりのリクエスト数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests/s", "リクエスト/秒"),
+            title=Text("Requests per second by version", "バージョンごとの 1 秒あたりのリクエスト数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests/s", "リクエスト/秒"),
             series=(
-                Series("old_rps", _text("old version", "旧バージョン")),
-                Series("new_rps", _text("new version (served to users)", "新バージョン（利用者に応答）")),
-                Series("shadow_rps", _text("new version (shadow copies)", "新バージョン（シャドウの複製）")),
+                Series("old_rps", Text("old version", "旧バージョン")),
+                Series("new_rps", Text("new version (served to users)", "新バージョン（利用者に応答）")),
+                Series("shadow_rps", Text("new version (shadow copies)", "新バージョン（シャドウの複製）")),
             ),
         ),
         Chart(
             id="errors",
-            title=_text("Error rates over the last 10 s", "直近 10 秒のエラー率"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of requests", "リクエストに占める割合（%）"),
+            title=Text("Error rates over the last 10 s", "直近 10 秒のエラー率"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("% of requests", "リクエストに占める割合（%）"),
             series=(
-                Series("old_error_pct", _text("old version", "旧バージョン")),
-                Series("new_error_pct", _text("new version", "新バージョン")),
-                Series("user_error_pct", _text("seen by users", "利用者が受けたエラー")),
+                Series("old_error_pct", Text("old version", "旧バージョン")),
+                Series("new_error_pct", Text("new version", "新バージョン")),
+                Series("user_error_pct", Text("seen by users", "利用者が受けたエラー")),
             ),
         ),
         Chart(
             id="share",
-            title=_text("Share sent to the new version so far", "新バージョンに回した割合（累計）"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of requests", "リクエストに占める割合（%）"),
+            title=Text("Share sent to the new version so far", "新バージョンに回した割合（累計）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("% of requests", "リクエストに占める割合（%）"),
             series=(
-                Series("new_share_pct", _text("observed (served or copied)", "実測（処理または複製）")),
-                Series("target_pct", _text("configured share", "設定した割合")),
+                Series("new_share_pct", Text("observed (served or copied)", "実測（処理または複製）")),
+                Series("target_pct", Text("configured share", "設定した割合")),
             ),
         ),
     ),
@@ -489,118 +485,118 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "observed_new_share",
-            _text("Share served by the new version", "新バージョンが応答した割合"),
-            help=_text(
+            Text("Share served by the new version", "新バージョンが応答した割合"),
+            help=Text(
                 "Share of requests whose answer came from the new version; 0 when teeing, since shadow answers are discarded.",
                 "利用者への応答を新バージョンが返したリクエストの割合です。tee ではシャドウの応答を捨てるので 0 です。",
             ),
         ),
         Measure(
             "shadowed_share",
-            _text("Share copied to the new version", "新バージョンに複製した割合"),
-            help=_text(
+            Text("Share copied to the new version", "新バージョンに複製した割合"),
+            help=Text(
                 "Share of requests teed to the new version as shadow traffic; 0 when splitting.",
                 "シャドウトラフィックとして新バージョンに複製したリクエストの割合です。分割では 0 です。",
             ),
         ),
-        Measure("user_visible_errors", _text("Errors seen by users", "利用者が受けたエラー"), "req"),
+        Measure("user_visible_errors", Text("Errors seen by users", "利用者が受けたエラー"), "req"),
         Measure(
             "shadow_errors",
-            _text("Shadow errors (ambassador's log only)", "シャドウのエラー（アンバサダーのログのみ）"),
+            Text("Shadow errors (ambassador's log only)", "シャドウのエラー（アンバサダーのログのみ）"),
             "req",
-            _text(
+            Text(
                 "Errors of the new version on teed copies; no user saw them.",
                 "複製したリクエストで新バージョンが返したエラーです。利用者には見えていません。",
             ),
         ),
         Measure(
             "extra_load",
-            _text("Extra load from copies (share)", "複製による追加の負荷（割合）"),
-            help=_text(
+            Text("Extra load from copies (share)", "複製による追加の負荷（割合）"),
+            help=Text(
                 "Copies sent per user request: the teed share; 0 when splitting.",
                 "利用者のリクエスト 1 件あたりに送った複製の数で、tee で複製した割合と同じです。分割では 0 です。",
             ),
         ),
-        Measure("requests", _text("User requests", "利用者のリクエスト数"), "req"),
+        Measure("requests", Text("User requests", "利用者のリクエスト数"), "req"),
         Measure(
             "expected_user_errors",
-            _text("Expected errors seen by users", "利用者が受けるエラーの期待値"),
+            Text("Expected errors seen by users", "利用者が受けるエラーの期待値"),
             "req",
-            _text(
+            Text(
                 "requests × ((1 − s) × old rate + s × new rate) when splitting, requests × old rate when teeing.",
                 "分割ではリクエスト数 × ((1 − s) × 旧バージョンのエラー率 + s × 新バージョンのエラー率)、tee ではリクエスト数 × 旧バージョンのエラー率です（s は新バージョンに回す割合）。",
             ),
         ),
         Measure(
-            "user_error_rate", _text("Share of requests failed for users", "利用者にエラーが返ったリクエストの割合")
+            "user_error_rate", Text("Share of requests failed for users", "利用者にエラーが返ったリクエストの割合")
         ),
         Measure(
-            "old_error_rate_measured", _text("Old version's measured error share", "旧バージョンで実測したエラーの割合")
+            "old_error_rate_measured", Text("Old version's measured error share", "旧バージョンで実測したエラーの割合")
         ),
         Measure(
             "new_error_rate_measured",
-            _text("New version's measured error share", "新バージョンで実測したエラーの割合"),
-            help=_text(
+            Text("New version's measured error share", "新バージョンで実測したエラーの割合"),
+            help=Text(
                 "What the experiment learns about the new version, from its served or copied requests.",
                 "新バージョンが処理したリクエスト、または新バージョンに複製したリクエストから実験で分かる、新バージョンのエラーの割合です。",
             ),
         ),
         Measure(
             "shadow_mismatches",
-            _text("Copies whose answer differed", "応答が食い違った複製"),
+            Text("Copies whose answer differed", "応答が食い違った複製"),
             "req",
-            _text(
+            Text(
                 "Teed requests where one version failed and the other did not, as Diffy or Scientist would report them.",
                 "tee したリクエストのうち、片方のバージョンだけが失敗したものです。Diffy や Scientist が報告する差分にあたります。",
             ),
         ),
-        Measure("user_latency_ms", _text("Mean latency seen by users", "利用者が受けた平均応答時間"), "ms"),
-        Measure("new_latency_ms", _text("New version's mean latency", "新バージョンの平均応答時間"), "ms"),
-        Measure("users_active", _text("Users who sent requests", "リクエストを送った利用者数"), "users"),
+        Measure("user_latency_ms", Text("Mean latency seen by users", "利用者が受けた平均応答時間"), "ms"),
+        Measure("new_latency_ms", Text("New version's mean latency", "新バージョンの平均応答時間"), "ms"),
+        Measure("users_active", Text("Users who sent requests", "リクエストを送った利用者数"), "users"),
         Measure(
             "users_on_new",
-            _text("Users sent only to the new version", "新バージョンにだけ回された利用者"),
+            Text("Users sent only to the new version", "新バージョンにだけ回された利用者"),
             "users",
-            _text(
+            Text(
                 "Users every one of whose requests went to the new version (served when splitting, copied when teeing).",
                 "すべてのリクエストが新バージョンに回された利用者です（分割なら処理、tee なら複製）。",
             ),
         ),
         Measure(
             "users_mixed",
-            _text("Users sent to both versions", "両方のバージョンに回された利用者"),
+            Text("Users sent to both versions", "両方のバージョンに回された利用者"),
             "users",
-            _text(
+            Text(
                 "Users whose requests went both ways; always 0 with sticky routing.",
                 "リクエストが両方に分かれた利用者です。ユーザー ID で固定して振り分ければ常に 0 です。",
             ),
         ),
         Measure(
-            "new_user_share", _text("Share of users only on the new version", "新バージョンだけに回された利用者の割合")
+            "new_user_share", Text("Share of users only on the new version", "新バージョンだけに回された利用者の割合")
         ),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Brendan Burns, Designing Distributed Systems (2018), ch. 3 \"Ambassadors\" (request splitting); Envoy traffic shifting and request mirroring; Twitter's Diffy and GitHub's Scientist; binomial sampling error of the split",
         "Brendan Burns『Designing Distributed Systems』（2018 年）3 章「Ambassadors」のリクエスト分割、Envoy のトラフィックシフトとリクエストミラーリング、Twitter の Diffy と GitHub の Scientist、振り分け割合の二項分布による標本誤差",
     ),
     topology=Topology(
         nodes=(
-            Node("client", _text("App (users' requests)", "アプリケーション（利用者のリクエスト）"), 0.1, 0.5),
-            Node("ambassador", _text("Ambassador", "アンバサダー"), 0.42, 0.5),
-            Node("old", _text("Old version", "旧バージョン"), 0.85, 0.22),
-            Node("new", _text("New version (canary or shadow)", "新バージョン（カナリアまたはシャドウ）"), 0.85, 0.78),
+            Node("client", Text("App (users' requests)", "アプリケーション（利用者のリクエスト）"), 0.1, 0.5),
+            Node("ambassador", Text("Ambassador", "アンバサダー"), 0.42, 0.5),
+            Node("old", Text("Old version", "旧バージョン"), 0.85, 0.22),
+            Node("new", Text("New version (canary or shadow)", "新バージョン（カナリアまたはシャドウ）"), 0.85, 0.78),
         ),
         links=(("client", "ambassador"), ("ambassador", "old"), ("ambassador", "new")),
     ),
     presets=(
         Preset(
             "healthy-canary",
-            _text("10 % canary split of a healthy version", "健全な新バージョンに 10 % をカナリアとして振り分ける"),
+            Text("10 % canary split of a healthy version", "健全な新バージョンに 10 % をカナリアとして振り分ける"),
             _preset(),
         ),
         Preset(
             "bad-canary",
-            _text(
+            Text(
                 "10 % split of a bad version (users see errors)",
                 "不具合のある新バージョンに 10 % を振り分ける（利用者にエラーが見える）",
             ),
@@ -608,12 +604,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "tee-bad",
-            _text("Tee a bad version (users see none)", "不具合のある新バージョンに tee する（利用者には見えない）"),
+            Text("Tee a bad version (users see none)", "不具合のある新バージョンに tee する（利用者には見えない）"),
             _preset(mode="tee", new_error_rate=0.3, new_latency_factor=2.0),
         ),
         Preset(
             "sticky-users",
-            _text(
+            Text(
                 "Sticky users: the same few meet every error", "ユーザー固定：同じ少数の利用者がすべてのエラーを受ける"
             ),
             _preset(routing="sticky_user", users=200, new_error_rate=0.3),

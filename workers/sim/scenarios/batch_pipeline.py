@@ -74,10 +74,6 @@ ARRIVE, DONE = 0, 1
 BACKLOG_EVENT_PER_WORKER = 10
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def used_stages(graph: str) -> tuple[int, ...]:
     """Stage numbers (1-4) the graph uses."""
     return (1, 2, 4) if graph == "sharder_merger" else (1, 2, 3, 4)
@@ -224,7 +220,7 @@ class Pipeline:
                 if self.arrived == len(self.arrivals):
                     n = self.arrived
                     self.events.append(
-                        Event(at, "input_done", _text(f"All {n} input items have arrived", f"入力の {n} 件がすべて届きました"))
+                        Event(at, "input_done", Text(f"All {n} input items have arrived", f"入力の {n} 件がすべて届きました"))
                     )  # fmt: skip
                 self._enqueue(0, 0, item)
             else:
@@ -254,7 +250,7 @@ class Pipeline:
             self.events.append(
                 Event(
                     self.now, "backlog",
-                    _text(
+                    Text(
                         f"Stage {k} has {stats.waiting} messages waiting ({BACKLOG_EVENT_PER_WORKER} per worker); its offered load is {rho:.2f}",
                         f"ステージ {k} の滞留が {stats.waiting} 件（ワーカー 1 台あたり {BACKLOG_EVENT_PER_WORKER} 件）に達しました。このステージの負荷は {rho:.2f} です",
                     ),
@@ -299,7 +295,7 @@ class Pipeline:
             self.events.append(
                 Event(
                     self.now, "stage_done",
-                    _text(
+                    Text(
                         f"Stage {k} is done: its last message left at t={stats.last_done:.1f} s; its backlog peaked at {stats.max_waiting} at t={stats.max_waiting_at:.1f} s",
                         f"ステージ {k} の処理が終わりました。最後のメッセージが出たのは {stats.last_done:.1f} 秒の時点で、滞留は {stats.max_waiting_at:.1f} 秒の時点で最大の {stats.max_waiting} 件でした",
                     ),
@@ -366,7 +362,7 @@ class Pipeline:
             self.events.append(
                 Event(
                     self.now, "merged",
-                    _text(
+                    Text(
                         f"Item 1 merged when its last of {shards} pieces finished, {waited:.2f} s after its first",
                         f"項目 1 は {shards} 個のピースの最後が終わった時点でマージされました。最初のピースが終わってから {waited:.2f} 秒後です",
                     ),
@@ -438,19 +434,19 @@ class Pipeline:
     def _announce_graph(self) -> None:
         graph, p = self.graph, self.p
         if graph == "copier":
-            text = _text(
+            text = Text(
                 "Copier graph: stage 1 checks each upload; the copier sends one copy to stage 2 (HD transcode) and one to stage 3 (SD transcode); stage 4 publishes both copies.",
                 "コピーのグラフです。ステージ 1 が各アップロードを確認し、コピーが 1 部をステージ 2（HD トランスコード）へ、もう 1 部をステージ 3（SD トランスコード）へ送ります。ステージ 4 が両方を公開します。",
             )
         elif graph == "filter_splitter":
             keep, split = round(100 * p["filter_pass_share"]), round(100 * p["split_share"])
-            text = _text(
+            text = Text(
                 f"Filter and splitter: stage 1 checks each item; the filter keeps {keep} % of them; the splitter sends {split} % of those to stage 2 (HD) and the rest to stage 3 (SD); stage 4 publishes.",
                 f"フィルターとスプリッターのグラフです。ステージ 1 が各項目を確認し、フィルターが {keep} % を残します。スプリッターがそのうち {split} % をステージ 2（HD）へ、残りをステージ 3（SD）へ送り、ステージ 4 が公開します。",
             )
         else:
             n = p["shards"]
-            text = _text(
+            text = Text(
                 f"Sharder and merger: stage 1 ingests each item; the sharder cuts it into {n} pieces, one per shard queue of stage 2; the merger joins an item once all its pieces are done; stage 4 publishes. Stage 3 is not used.",
                 f"シャーダーとマージャーのグラフです。ステージ 1 が各項目を取り込み、シャーダーが {n} 個のピースに分けてステージ 2 の各シャードのキューへ 1 つずつ送ります。マージャーはすべてのピースが終わった項目を 1 つに合わせ、ステージ 4 が公開します。ステージ 3 は使いません。",
             )
@@ -502,7 +498,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             events.append(
                 Event(
                     t, "done",
-                    _text(
+                    Text(
                         f"Pipeline done: {pipe.out} messages out in {t:.1f} s ({result['throughput_per_s']:.2f} per s); the busiest stage was stage {result['bottleneck_stage']}",
                         f"パイプラインが完了しました。{t:.1f} 秒で {pipe.out} 件のメッセージが出ました（毎秒 {result['throughput_per_s']:.2f} 件）。最も忙しかったのはステージ {result['bottleneck_stage']} です",
                     ),
@@ -514,19 +510,19 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
 
 
 STAGE_ROLES = {
-    1: _text(
+    1: Text(
         "Stage 1 checks every input item (in the sharder and merger graph it ingests it).",
         "ステージ 1 は、すべての入力項目を確認します（シャーダーとマージャーのグラフでは取り込みます）。",
     ),
-    2: _text(
+    2: Text(
         "Stage 2 is the HD transcode (copier), branch A of the splitter (filter and splitter) or the shard queues, one per shard, each with this many workers (sharder and merger).",
         "ステージ 2 は、HD トランスコード（コピー）、スプリッターの分岐 A（フィルターとスプリッター）、またはシャードごとのキュー（シャーダーとマージャー。各キューにこの数のワーカーがいます）です。",
     ),
-    3: _text(
+    3: Text(
         "Stage 3 is the SD transcode (copier) or branch B of the splitter (filter and splitter); the sharder and merger graph does not use it.",
         "ステージ 3 は、SD トランスコード（コピー）またはスプリッターの分岐 B（フィルターとスプリッター）です。シャーダーとマージャーのグラフでは使いません。",
     ),
-    4: _text(
+    4: Text(
         "Stage 4 publishes what reaches the end: both copies (copier), the kept items (filter and splitter) or the merged items (sharder and merger).",
         "ステージ 4 は、最後まで届いたものを公開します。コピーでは両方の複製、フィルターとスプリッターでは残った項目、シャーダーとマージャーではマージ済みの項目です。",
     ),
@@ -540,8 +536,8 @@ def stage_params(k: int, workers: int, service_s: float) -> tuple[Param, Param]:
             f"stage{k}_workers",
             "int",
             workers,
-            _text(f"Stage {k} workers", f"ステージ {k} のワーカー数"),
-            _text(f"Workers taking messages from the stage's queue. {role.en}", f"このステージのキューからメッセージを取り出すワーカーの数です。{role.ja}"),
+            Text(f"Stage {k} workers", f"ステージ {k} のワーカー数"),
+            Text(f"Workers taking messages from the stage's queue. {role.en}", f"このステージのキューからメッセージを取り出すワーカーの数です。{role.ja}"),
             min=1,
             max=64,
         ),
@@ -549,8 +545,8 @@ def stage_params(k: int, workers: int, service_s: float) -> tuple[Param, Param]:
             f"stage{k}_service_s",
             "float",
             service_s,
-            _text(f"Stage {k} service time", f"ステージ {k} の処理時間"),
-            _text(
+            Text(f"Stage {k} service time", f"ステージ {k} の処理時間"),
+            Text(
                 f"Mean time one worker spends on one message (exponentially distributed); for the shard queues, on one piece. {role.en}",
                 f"1 台のワーカーが 1 件のメッセージ（シャードのキューでは 1 ピース）にかける平均時間です（指数分布）。{role.ja}",
             ),
@@ -563,7 +559,7 @@ def stage_params(k: int, workers: int, service_s: float) -> tuple[Param, Param]:
 
 
 def stage_series(prefix: str) -> tuple[Series, ...]:
-    return tuple(Series(f"{prefix}_stage{k}", _text(f"stage {k}", f"ステージ {k}")) for k in range(1, STAGES + 1))
+    return tuple(Series(f"{prefix}_stage{k}", Text(f"stage {k}", f"ステージ {k}")) for k in range(1, STAGES + 1))
 
 
 COPIER = {
@@ -587,8 +583,8 @@ SCENARIO = Scenario(
     slug="batch-pipeline",
     pattern="event-driven-batch",
     also_patterns=("event-based-pipeline",),
-    title=_text("Event-driven batch pipeline", "イベント駆動のバッチパイプライン"),
-    description=_text(
+    title=Text("Event-driven batch pipeline", "イベント駆動のバッチパイプライン"),
+    description=Text(
         "A batch of items arrives as a Poisson stream and flows through up to four work queues joined by routing stages: "
         "a copier that sends every item to two transcodes, a filter and a splitter that drop and route items, or a sharder "
         "that cuts each item into pieces and a merger that joins them again. Each stage has its own workers. Watch which "
@@ -603,22 +599,22 @@ SCENARIO = Scenario(
             "graph",
             "choice",
             "copier",
-            _text("Stage graph", "ステージのグラフ"),
-            _text(
+            Text("Stage graph", "ステージのグラフ"),
+            Text(
                 "Which fixed graph of stages and routing stages the items flow through.",
                 "項目が流れる、ステージと振り分け段の固定のグラフです。",
             ),
             choices=(
                 Choice(
-                    "copier", _text("Copier: two transcodes in parallel", "コピー：2 つのトランスコードを並行して実行")
+                    "copier", Text("Copier: two transcodes in parallel", "コピー：2 つのトランスコードを並行して実行")
                 ),
                 Choice(
                     "filter_splitter",
-                    _text("Filter, then splitter into two branches", "フィルターの後、スプリッターで 2 つに分岐"),
+                    Text("Filter, then splitter into two branches", "フィルターの後、スプリッターで 2 つに分岐"),
                 ),
                 Choice(
                     "sharder_merger",
-                    _text("Sharder into N shards, then merger", "シャーダーで N 個に分け、マージャーで合わせる"),
+                    Text("Sharder into N shards, then merger", "シャーダーで N 個に分け、マージャーで合わせる"),
                 ),
             ),
         ),
@@ -626,8 +622,8 @@ SCENARIO = Scenario(
             "items",
             "int",
             800,
-            _text("Input items", "入力項目数"),
-            _text(
+            Text("Input items", "入力項目数"),
+            Text(
                 "Items that enter the pipeline; the run ends when the last one has left.",
                 "パイプラインに入る項目の数です。最後の項目が出た時点で実行が終わります。",
             ),
@@ -638,8 +634,8 @@ SCENARIO = Scenario(
             "input_rate",
             "float",
             4.0,
-            _text("Input rate", "入力レート"),
-            _text("Mean rate of the Poisson stream of input items.", "入力項目のポアソン到着の平均レートです。"),
+            Text("Input rate", "入力レート"),
+            Text("Mean rate of the Poisson stream of input items.", "入力項目のポアソン到着の平均レートです。"),
             unit="items/s",
             min=0.01,
             max=1000,
@@ -649,8 +645,8 @@ SCENARIO = Scenario(
             "filter_pass_share",
             "float",
             0.6,
-            _text("Share the filter keeps", "フィルターを通る割合"),
-            _text(
+            Text("Share the filter keeps", "フィルターを通る割合"),
+            Text(
                 "Share of the items the filter passes on after stage 1; it drops the rest. Only the filter and splitter graph uses it.",
                 "ステージ 1 の後でフィルターが先へ流す項目の割合です。残りは捨てます。フィルターとスプリッターのグラフだけが使います。",
             ),
@@ -662,8 +658,8 @@ SCENARIO = Scenario(
             "split_share",
             "float",
             0.3,
-            _text("Share the splitter sends to stage 2", "スプリッターがステージ 2 へ送る割合"),
-            _text(
+            Text("Share the splitter sends to stage 2", "スプリッターがステージ 2 へ送る割合"),
+            Text(
                 "Share of the kept items the splitter routes to stage 2 (branch A); the rest go to stage 3 (branch B). Only the filter and splitter graph uses it.",
                 "残った項目のうち、スプリッターがステージ 2（分岐 A）へ送る割合です。残りはステージ 3（分岐 B）へ送ります。フィルターとスプリッターのグラフだけが使います。",
             ),
@@ -675,8 +671,8 @@ SCENARIO = Scenario(
             "shards",
             "int",
             4,
-            _text("Shards", "シャード数"),
-            _text(
+            Text("Shards", "シャード数"),
+            Text(
                 "Pieces the sharder cuts each item into, one per shard queue of stage 2. Only the sharder and merger graph uses it.",
                 "シャーダーが各項目を分けるピースの数で、ステージ 2 のシャードのキュー 1 つにつき 1 個です。シャーダーとマージャーのグラフだけが使います。",
             ),
@@ -691,27 +687,27 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="backlog",
-            title=_text("Backlog per stage", "ステージごとの滞留"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("messages waiting", "待っているメッセージ数"),
+            title=Text("Backlog per stage", "ステージごとの滞留"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("messages waiting", "待っているメッセージ数"),
             series=stage_series("backlog"),
         ),
         Chart(
             id="throughput",
-            title=_text("Throughput in and out", "入力と出力のスループット"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("per second", "1 秒あたり"),
+            title=Text("Throughput in and out", "入力と出力のスループット"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("per second", "1 秒あたり"),
             series=(
-                Series("rate_in", _text("items in", "入力された項目")),
-                Series("rate_out", _text("messages out", "出力されたメッセージ")),
-                Series("rate_dropped", _text("dropped by the filter", "フィルターで捨てた項目")),
+                Series("rate_in", Text("items in", "入力された項目")),
+                Series("rate_out", Text("messages out", "出力されたメッセージ")),
+                Series("rate_dropped", Text("dropped by the filter", "フィルターで捨てた項目")),
             ),
         ),
         Chart(
             id="utilization",
-            title=_text("Utilisation per stage", "ステージごとの利用率"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("share of workers busy", "処理中のワーカーの割合"),
+            title=Text("Utilisation per stage", "ステージごとの利用率"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("share of workers busy", "処理中のワーカーの割合"),
             series=stage_series("util"),
         ),
     ),
@@ -719,100 +715,100 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "throughput_per_s",
-            _text("Throughput", "スループット"),
+            Text("Throughput", "スループット"),
             "msg/s",
-            _text(
+            Text(
                 "Messages out of the last stage divided by the makespan; a copier counts both copies.",
                 "最後のステージから出たメッセージ数をメイクスパンで割った値です。コピーでは両方の複製を数えます。",
             ),
         ),
         Measure(
             "expected_throughput_per_s",
-            _text("Throughput the flow model predicts", "流量モデルによるスループットの予測"),
+            Text("Throughput the flow model predicts", "流量モデルによるスループットの予測"),
             "msg/s",
-            _text(
+            Text(
                 "The input rate, capped by the tightest stage's capacity, times the messages each item becomes at the end.",
                 "入力レートを最も余裕のないステージの処理能力で頭打ちにし、1 項目が最後に何件のメッセージになるかを掛けた値です。",
             ),
         ),
         Measure(
             "makespan_s",
-            _text("Makespan", "メイクスパン"),
+            Text("Makespan", "メイクスパン"),
             "s",
-            _text(
+            Text(
                 "Time until the last message left the pipeline.", "最後のメッセージがパイプラインを出るまでの時間です。"
             ),
         ),
         Measure(
             "bottleneck_stage",
-            _text("Bottleneck stage", "ボトルネックのステージ"),
-            help=_text(
+            Text("Bottleneck stage", "ボトルネックのステージ"),
+            help=Text(
                 "Number of the stage with the highest measured utilisation; it is the one with the highest offered load λS/c.",
                 "測定した利用率が最も高いステージの番号です。負荷 λS/c が最も大きいステージと一致します。",
             ),
         ),
         Measure(
             "utilization_by_stage",
-            _text("Utilisation per stage", "ステージごとの利用率"),
-            help=_text(
+            Text("Utilisation per stage", "ステージごとの利用率"),
+            help=Text(
                 "Busy worker-seconds over workers × makespan, for stages 1-4 (null for a stage the graph does not use).",
                 "処理中のワーカー秒を、ワーカー数 × メイクスパンで割った値です。ステージ 1〜4 の順で、使わないステージには値がありません。",
             ),
         ),
         Measure(
             "offered_load_by_stage",
-            _text("Offered load per stage (λS/c)", "ステージごとの負荷（λS/c）"),
-            help=_text(
+            Text("Offered load per stage (λS/c)", "ステージごとの負荷（λS/c）"),
+            help=Text(
                 "Rate into one of the stage's queues × mean service time / workers; above 1 the stage cannot keep up.",
                 "ステージのキュー 1 つへの到着レート × 平均処理時間 ÷ ワーカー数です。1 を超えるとそのステージは処理が追いつきません。",
             ),
         ),
         Measure(
             "max_backlog_by_stage",
-            _text("Peak backlog per stage", "ステージごとの最大滞留"),
+            Text("Peak backlog per stage", "ステージごとの最大滞留"),
             "msg",
-            _text(
+            Text(
                 "Most messages waiting in each stage's queues at once, not counting those in service.",
                 "各ステージのキューで同時に待っていたメッセージの最大数です。処理中のものは含みません。",
             ),
         ),
-        Measure("max_backlog_stage1", _text("Peak backlog, stage 1", "最大滞留（ステージ 1）"), "msg"),
-        Measure("max_backlog_stage2", _text("Peak backlog, stage 2", "最大滞留（ステージ 2）"), "msg"),
-        Measure("max_backlog_stage3", _text("Peak backlog, stage 3", "最大滞留（ステージ 3）"), "msg"),
-        Measure("max_backlog_stage4", _text("Peak backlog, stage 4", "最大滞留（ステージ 4）"), "msg"),
+        Measure("max_backlog_stage1", Text("Peak backlog, stage 1", "最大滞留（ステージ 1）"), "msg"),
+        Measure("max_backlog_stage2", Text("Peak backlog, stage 2", "最大滞留（ステージ 2）"), "msg"),
+        Measure("max_backlog_stage3", Text("Peak backlog, stage 3", "最大滞留（ステージ 3）"), "msg"),
+        Measure("max_backlog_stage4", Text("Peak backlog, stage 4", "最大滞留（ステージ 4）"), "msg"),
         Measure(
             "mean_wait_by_stage",
-            _text("Mean wait per stage", "ステージごとの平均待ち時間"),
+            Text("Mean wait per stage", "ステージごとの平均待ち時間"),
             "s",
-            _text(
+            Text(
                 "Mean time a message waited in each stage's queue before a worker took it.",
                 "各ステージのキューで、ワーカーに取り出されるまでメッセージが待った平均時間です。",
             ),
         ),
-        Measure("items_in", _text("Items in", "入力された項目"), "items"),
-        Measure("items_out", _text("Messages out", "出力されたメッセージ"), "msg"),
-        Measure("dropped", _text("Dropped by the filter", "フィルターで捨てた項目"), "items"),
+        Measure("items_in", Text("Items in", "入力された項目"), "items"),
+        Measure("items_out", Text("Messages out", "出力されたメッセージ"), "msg"),
+        Measure("dropped", Text("Dropped by the filter", "フィルターで捨てた項目"), "items"),
         Measure(
             "in_flight_at_end",
-            _text("Items still inside at the end", "終了時に残っていた項目"),
+            Text("Items still inside at the end", "終了時に残っていた項目"),
             "items",
-            _text(
+            Text(
                 "Items with a message still queued, in service or held by the merger; 0 unless items were lost.",
                 "メッセージがまだキューにあるか、処理中か、マージャーに保持されている項目です。取りこぼしがなければ 0 です。",
             ),
         ),
-        Measure("input_span_s", _text("Last input arrival", "最後の入力の到着時刻"), "s"),
+        Measure("input_span_s", Text("Last input arrival", "最後の入力の到着時刻"), "s"),
         Measure(
             "mean_merge_wait_s",
-            _text("Mean wait for the last shard", "最後のシャードを待つ平均時間"),
+            Text("Mean wait for the last shard", "最後のシャードを待つ平均時間"),
             "s",
-            _text(
+            Text(
                 "Sharder and merger only: from an item's first piece finishing to its last, the time the merger holds it.",
                 "シャーダーとマージャーのグラフのみです。項目の最初のピースが終わってから最後のピースが終わるまで、マージャーが保持する時間です。",
             ),
         ),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Burns, Designing Distributed Systems (2018), ch. 11; each stage an M/M/c queue in a Jackson network (Jackson 1957; Burke 1956), "
         "mean wait by Erlang C, bottleneck at the highest λS/c",
         "Burns『Designing Distributed Systems』（2018 年）11 章。各ステージをジャクソンネットワーク（Jackson、1957 年。Burke、1956 年）の"
@@ -820,12 +816,12 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("input", _text("Input", "入力"), 0.06, 0.5),
-            Node("stage1", _text("Stage 1 (check)", "ステージ 1（確認）"), 0.27, 0.5),
-            Node("stage2", _text("Stage 2 (HD / branch A / shards)", "ステージ 2（HD・分岐 A・シャード）"), 0.5, 0.22),
-            Node("stage3", _text("Stage 3 (SD / branch B)", "ステージ 3（SD・分岐 B）"), 0.5, 0.78),
-            Node("stage4", _text("Stage 4 (publish)", "ステージ 4（公開）"), 0.73, 0.5),
-            Node("output", _text("Output", "出力"), 0.94, 0.5),
+            Node("input", Text("Input", "入力"), 0.06, 0.5),
+            Node("stage1", Text("Stage 1 (check)", "ステージ 1（確認）"), 0.27, 0.5),
+            Node("stage2", Text("Stage 2 (HD / branch A / shards)", "ステージ 2（HD・分岐 A・シャード）"), 0.5, 0.22),
+            Node("stage3", Text("Stage 3 (SD / branch B)", "ステージ 3（SD・分岐 B）"), 0.5, 0.78),
+            Node("stage4", Text("Stage 4 (publish)", "ステージ 4（公開）"), 0.73, 0.5),
+            Node("output", Text("Output", "出力"), 0.94, 0.5),
         ),
         links=(
             ("input", "stage1"),
@@ -839,12 +835,12 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "copier-two-transcodes",
-            _text("Copier: two transcodes in parallel", "コピー：2 つのトランスコードを並行して実行"),
+            Text("Copier: two transcodes in parallel", "コピー：2 つのトランスコードを並行して実行"),
             dict(COPIER),
         ),
         Preset(
             "filter-and-splitter",
-            _text("Filter and splitter", "フィルターとスプリッター"),
+            Text("Filter and splitter", "フィルターとスプリッター"),
             {
                 **COPIER,
                 "graph": "filter_splitter",
@@ -864,7 +860,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "sharder-and-merger",
-            _text("Sharder and merger", "シャーダーとマージャー"),
+            Text("Sharder and merger", "シャーダーとマージャー"),
             {
                 **COPIER,
                 "graph": "sharder_merger",
@@ -881,7 +877,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "bottleneck",
-            _text("A bottleneck stage (the backlog grows)", "ボトルネックのステージ（滞留が伸び続ける）"),
+            Text("A bottleneck stage (the backlog grows)", "ボトルネックのステージ（滞留が伸び続ける）"),
             {**COPIER, "stage2_workers": 2},
         ),
     ),  # fmt: skip

@@ -63,6 +63,7 @@ import numpy as np
 from ..engine import Chart, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Param, Preset
+from ..stats import percentile_ms
 
 MAX_FRAMES = 400
 MIN_STEP_S = 0.25
@@ -159,14 +160,6 @@ def frame_count(duration: float) -> int:
     return max(1, min(MAX_FRAMES, math.ceil(duration / MIN_STEP_S)))
 
 
-def _percentile_ms(latencies: list[float], q: float) -> float | None:
-    return round(float(np.percentile(latencies, q)) * 1000, 3) if latencies else None
-
-
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     duration = float(params["duration_s"])
     rate = float(params["request_rate"])
@@ -214,7 +207,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     frame_requests = frame_hits = frame_backend = 0
     max_queue = 0
     events: list[Event] = [
-        Event(0.0, "cold", _text("The cache starts empty (cold)", "キャッシュは空（冷えた状態）から始まります")),
+        Event(0.0, "cold", Text("The cache starts empty (cold)", "キャッシュは空（冷えた状態）から始まります")),
     ]
     state = {
         "cold_since": 0.0,
@@ -233,7 +226,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         if not state["full"] and cache.size > 0 and len(cache) >= cache.size:
             state["full"] = True
             events.append(
-                Event(finish, "full", _text(f"Cache full ({cache.size} entries): LRU starts evicting", f"キャッシュが満杯になりました（{cache.size} 件）。LRU による追い出しが始まります"))
+                Event(finish, "full", Text(f"Cache full ({cache.size} entries): LRU starts evicting", f"キャッシュが満杯になりました（{cache.size} 件）。LRU による追い出しが始まります"))
             )  # fmt: skip
 
     def advance(to: float) -> None:
@@ -249,7 +242,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 state["full"] = state["warm"] = False
                 state["cold_since"] = flush_at
                 events.append(
-                    Event(flush_at, "flush", _text(f"Cache flushed (restart): {lost} entries lost", f"キャッシュを消去しました（再起動）。{lost} 件のエントリーが失われました"))
+                    Event(flush_at, "flush", Text(f"Cache flushed (restart): {lost} entries lost", f"キャッシュを消去しました（再起動）。{lost} 件のエントリーが失われました"))
                 )  # fmt: skip
                 flush_at = math.inf
             else:
@@ -269,7 +262,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 state["overload_events"] += 1
                 got = backend_per_second[second]
                 events.append(
-                    Event(float(second), "overloaded", _text(f"Backend overloaded: {got} requests arrived between {second} s and {second + 1} s; its capacity is {capacity:g}/s", f"バックエンドが過負荷です。{second} 秒から {second + 1} 秒の間に {got} 件のリクエストが届きました（処理能力は毎秒 {capacity:g} 件）"))
+                    Event(float(second), "overloaded", Text(f"Backend overloaded: {got} requests arrived between {second} s and {second + 1} s; its capacity is {capacity:g}/s", f"バックエンドが過負荷です。{second} 秒から {second + 1} 秒の間に {got} 件のリクエストが届きました（処理能力は毎秒 {capacity:g} 件）"))
                 )  # fmt: skip
             elif state["overloaded"]:
                 state["calm_seconds"] = 0 if over else state["calm_seconds"] + 1
@@ -278,7 +271,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                     state["overloaded"] = False
                     state["overload_events"] += 1
                     events.append(
-                        Event(float(second + 1), "recovered", _text("Backend back under its capacity, queue drained", "バックエンドの負荷が処理能力を下回り、キューも空になりました"))
+                        Event(float(second + 1), "recovered", Text("Backend back under its capacity, queue drained", "バックエンドの負荷が処理能力を下回り、キューも空になりました"))
                     )  # fmt: skip
 
     def frame(k: int) -> Frame:
@@ -313,8 +306,8 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 "request_rps": round(frame_requests / step, 3),
                 "backend_rps": round(backend_rps, 3),
                 "capacity_rps": capacity,
-                "p50_ms": _percentile_ms(frame_latencies, 50),
-                "p99_ms": _percentile_ms(frame_latencies, 99),
+                "p50_ms": percentile_ms(frame_latencies, 50),
+                "p99_ms": percentile_ms(frame_latencies, 99),
                 "cache_entries": len(cache),
                 "backend_queue": queue,
             },
@@ -372,7 +365,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 window.clear()
                 window_hits = 0
                 events.append(
-                    Event(t, "warm", _text(f"Cache warm: hit ratio over the last second reached 90 % of its steady state ({expected:.2f})", f"キャッシュが温まりました。直近 1 秒のヒット率が定常値（{expected:.2f}）の 90 % に達しました"))
+                    Event(t, "warm", Text(f"Cache warm: hit ratio over the last second reached 90 % of its steady state ({expected:.2f})", f"キャッシュが温まりました。直近 1 秒のヒット率が定常値（{expected:.2f}）の 90 % に達しました"))
                 )  # fmt: skip
     while k < n_frames:
         yield frame(k)
@@ -393,8 +386,8 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             "backend_overloaded_s": sum(
                 1 for s, got in enumerate(backend_per_second) if got > capacity * min(1.0, duration - s)
             ),
-            "p50_ms": _percentile_ms(latencies, 50),
-            "p99_ms": _percentile_ms(latencies, 99),
+            "p50_ms": percentile_ms(latencies, 50),
+            "p99_ms": percentile_ms(latencies, 99),
             "mean_ms": round(sum(latencies) / requests * 1000, 3) if requests else 0.0,
             "max_backend_queue": max_queue,
             "requests": requests,
@@ -435,8 +428,8 @@ RESTART = {
 SCENARIO = Scenario(
     slug="caching-layer",
     pattern="caching-layer",
-    title=_text("Caching layer", "キャッシュレイヤー"),
-    description=_text(
+    title=Text("Caching layer", "キャッシュレイヤー"),
+    description=Text(
         "Requests for keys of Zipf popularity arrive at an LRU cache with a TTL; misses go to a backend of limited "
         "capacity that queues what it cannot serve at once. Watch the hit ratio climb as a cold cache warms up and "
         "the backend's load fall with it, a cache too small for the working set, a short TTL, and a cache restart "
@@ -453,8 +446,8 @@ SCENARIO = Scenario(
             "keys",
             "int",
             10000,
-            _text("Keys", "キーの数"),
-            _text(
+            Text("Keys", "キーの数"),
+            Text(
                 "Size of the key space: how many distinct objects clients ask for.",
                 "キー空間の大きさ、つまりクライアントが要求する異なるオブジェクトの数です。",
             ),
@@ -465,8 +458,8 @@ SCENARIO = Scenario(
             "zipf_s",
             "float",
             1.0,
-            _text("Zipf exponent", "Zipf 指数"),
-            _text(
+            Text("Zipf exponent", "Zipf 指数"),
+            Text(
                 "Key popularity: the i-th most popular key is asked for with probability proportional to i^-s. "
                 "0 makes every key equally popular; around 1 is typical of web traffic.",
                 "キーの人気度の偏りです。i 番目に人気のキーは i^-s に比例する確率で要求されます。0 ならすべてのキーが同じ人気で、"
@@ -480,8 +473,8 @@ SCENARIO = Scenario(
             "cache_size",
             "int",
             2000,
-            _text("Cache size", "キャッシュの容量"),
-            _text(
+            Text("Cache size", "キャッシュの容量"),
+            Text(
                 "Entries the cache holds; when it is full, storing a new one evicts the least recently used (LRU). "
                 "0 means no cache.",
                 "キャッシュに保持できるエントリーの数です。満杯のときに新しいエントリーを保存すると、最も長く使われていないもの（LRU）が"
@@ -495,8 +488,8 @@ SCENARIO = Scenario(
             "ttl_s",
             "float",
             0.0,
-            _text("TTL", "TTL"),
-            _text(
+            Text("TTL", "TTL"),
+            Text(
                 "How long an entry stays valid, counted from the moment the backend's response is stored; hits do not "
                 "extend it. 0 means entries never expire.",
                 "エントリーが有効な時間です。バックエンドの応答を保存した時点から数え、ヒットしても延長されません。0 ならエントリーは期限切れになりません。",
@@ -510,8 +503,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             500.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Mean rate of client requests (Poisson arrivals).",
                 "クライアントからのリクエストの平均レートです（ポアソン到着）。",
             ),
@@ -524,8 +517,8 @@ SCENARIO = Scenario(
             "backend_capacity_rps",
             "float",
             200.0,
-            _text("Backend capacity", "バックエンドの処理能力"),
-            _text(
+            Text("Backend capacity", "バックエンドの処理能力"),
+            Text(
                 "Requests per second the backend can complete; misses beyond that wait in its queue.",
                 "バックエンドが 1 秒あたりに処理できるリクエスト数です。これを超えたミスはキューで待ちます。",
             ),
@@ -538,8 +531,8 @@ SCENARIO = Scenario(
             "backend_workers",
             "int",
             10,
-            _text("Backend workers", "バックエンドのワーカー数"),
-            _text(
+            Text("Backend workers", "バックエンドのワーカー数"),
+            Text(
                 "Requests the backend works on at once. Each takes on average workers / capacity seconds "
                 "(10 workers at 200 req/s: 50 ms).",
                 "バックエンドが同時に処理するリクエストの数です。1 件の処理には平均で「ワーカー数 ÷ 処理能力」秒かかります"
@@ -552,8 +545,8 @@ SCENARIO = Scenario(
             "hit_ms",
             "float",
             1.0,
-            _text("Cache lookup time", "キャッシュの参照時間"),
-            _text(
+            Text("Cache lookup time", "キャッシュの参照時間"),
+            Text(
                 "Time to answer a hit; a miss costs this plus its time at the backend.",
                 "ヒットしたときに応答するまでの時間です。ミスしたときは、これにバックエンドでの時間が加わります。",
             ),
@@ -566,8 +559,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             60.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time.", "シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time.", "シミュレーション上の時間です。"),
             unit="s",
             min=1,
             max=300,
@@ -577,8 +570,8 @@ SCENARIO = Scenario(
             "flush_at_s",
             "float",
             0.0,
-            _text("Flush the cache at", "キャッシュを消去する時刻"),
-            _text(
+            Text("Flush the cache at", "キャッシュを消去する時刻"),
+            Text(
                 "The cache loses every entry at this moment, as when it restarts. 0 means never.",
                 "この時刻にキャッシュがすべてのエントリーを失います（再起動したときと同じです）。0 なら消去しません。",
             ),
@@ -591,8 +584,8 @@ SCENARIO = Scenario(
             "coalescing",
             "bool",
             False,
-            _text("Request coalescing", "リクエストの集約"),
-            _text(
+            Text("Request coalescing", "リクエストの集約"),
+            Text(
                 "When on, requests that miss a key already being fetched wait for that fetch instead of sending their "
                 "own backend request.",
                 "オンにすると、取得中のキーでミスしたリクエストは、自分ではバックエンドに送らず、進行中の取得の結果を待ちます。",
@@ -602,45 +595,43 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="hit_ratio",
-            title=_text("Hit ratio", "ヒット率"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("share of requests", "リクエストに占める割合"),
+            title=Text("Hit ratio", "ヒット率"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("share of requests", "リクエストに占める割合"),
             series=(
-                Series("hit_ratio", _text("measured", "実測")),
-                Series("lru_limit", _text("LRU limit (Che)", "LRU による上限（Che の近似）")),
-                Series("ttl_limit", _text("TTL limit", "TTL による上限")),
+                Series("hit_ratio", Text("measured", "実測")),
+                Series("lru_limit", Text("LRU limit (Che)", "LRU による上限（Che の近似）")),
+                Series("ttl_limit", Text("TTL limit", "TTL による上限")),
             ),
         ),
         Chart(
             id="backend",
-            title=_text("Load on the backend", "バックエンドの負荷"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests/s", "リクエスト/秒"),
+            title=Text("Load on the backend", "バックエンドの負荷"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests/s", "リクエスト/秒"),
             series=(
-                Series("request_rps", _text("client requests", "クライアントのリクエスト")),
-                Series("backend_rps", _text("backend requests (misses)", "バックエンドへのリクエスト（ミス）")),
-                Series("capacity_rps", _text("backend capacity", "バックエンドの処理能力")),
+                Series("request_rps", Text("client requests", "クライアントのリクエスト")),
+                Series("backend_rps", Text("backend requests (misses)", "バックエンドへのリクエスト（ミス）")),
+                Series("capacity_rps", Text("backend capacity", "バックエンドの処理能力")),
             ),
         ),
         Chart(
             id="latency",
-            title=_text("Response time", "応答時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms", "ミリ秒"),
-            series=(Series("p50_ms", _text("p50", "p50")), Series("p99_ms", _text("p99", "p99"))),
+            title=Text("Response time", "応答時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("ms", "ミリ秒"),
+            series=(Series("p50_ms", Text("p50", "p50")), Series("p99_ms", Text("p99", "p99"))),
         ),
         Chart(
             id="state",
-            title=_text("Cache entries and backend queue", "キャッシュのエントリー数とバックエンドのキュー"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("count", "件数"),
+            title=Text("Cache entries and backend queue", "キャッシュのエントリー数とバックエンドのキュー"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("count", "件数"),
             series=(
-                Series("cache_entries", _text("entries in the cache", "キャッシュ内のエントリー")),
+                Series("cache_entries", Text("entries in the cache", "キャッシュ内のエントリー")),
                 Series(
                     "backend_queue",
-                    _text(
-                        "requests at the backend (waiting or served)", "バックエンド内のリクエスト（待機中・処理中）"
-                    ),
+                    Text("requests at the backend (waiting or served)", "バックエンド内のリクエスト（待機中・処理中）"),
                 ),
             ),
         ),
@@ -649,82 +640,82 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "hit_ratio",
-            _text("Hit ratio", "ヒット率"),
-            help=_text(
+            Text("Hit ratio", "ヒット率"),
+            help=Text(
                 "Hits over all requests, warm-up included.",
                 "全リクエストに対するヒットの割合です。ウォームアップ中のリクエストも含みます。",
             ),
         ),
         Measure(
             "steady_hit_ratio",
-            _text("Steady-state hit ratio", "定常状態のヒット率"),
-            help=_text(
+            Text("Steady-state hit ratio", "定常状態のヒット率"),
+            help=Text(
                 "Hit ratio over the second half of the run before any flush.",
                 "キャッシュを消去しなければ実行の後半、消去した場合は消去までの期間の後半のヒット率です。",
             ),
         ),
         Measure(
             "analytic_hit_ratio",
-            _text("Analytic hit ratio", "ヒット率の理論値"),
-            help=_text(
+            Text("Analytic hit ratio", "ヒット率の理論値"),
+            help=Text(
                 "Che's approximation without a TTL; the TTL formula when every key fits; empty when both limits apply.",
                 "TTL がなければ Che の近似、全キーが収まれば TTL の式による値です。両方の制約がかかるときは値がありません。",
             ),
         ),
-        Measure("lru_limit_hit_ratio", _text("LRU limit (Che)", "LRU による上限（Che の近似）")),
-        Measure("ttl_limit_hit_ratio", _text("TTL limit", "TTL による上限")),
+        Measure("lru_limit_hit_ratio", Text("LRU limit (Che)", "LRU による上限（Che の近似）")),
+        Measure("ttl_limit_hit_ratio", Text("TTL limit", "TTL による上限")),
         Measure(
             "che_time_s",
-            _text("Che's characteristic time", "Che の特性時間"),
+            Text("Che's characteristic time", "Che の特性時間"),
             "s",
-            _text(
+            Text(
                 "How long a key stays in the LRU cache after its last request; empty when every key fits.",
                 "最後のリクエストの後、キーが LRU キャッシュに残る時間です。全キーが収まるときは値がありません。",
             ),
         ),
         Measure(
             "backend_rps",
-            _text("Backend load", "バックエンドの負荷"),
+            Text("Backend load", "バックエンドの負荷"),
             "req/s",
-            _text("Mean rate of requests sent to the backend.", "バックエンドに送られたリクエストの平均レートです。"),
+            Text("Mean rate of requests sent to the backend.", "バックエンドに送られたリクエストの平均レートです。"),
         ),
-        Measure("steady_backend_rps", _text("Backend load, steady state", "定常状態のバックエンドの負荷"), "req/s"),
-        Measure("peak_backend_rps", _text("Busiest second at the backend", "バックエンドが最も混んだ 1 秒"), "req"),
+        Measure("steady_backend_rps", Text("Backend load, steady state", "定常状態のバックエンドの負荷"), "req/s"),
+        Measure("peak_backend_rps", Text("Busiest second at the backend", "バックエンドが最も混んだ 1 秒"), "req"),
         Measure(
             "backend_overloaded_s",
-            _text("Seconds the backend was overloaded", "バックエンドが過負荷だった秒数"),
+            Text("Seconds the backend was overloaded", "バックエンドが過負荷だった秒数"),
             "s",
-            _text(
+            Text(
                 "Whole seconds in which the backend received more requests than its capacity.",
                 "バックエンドに処理能力を超えるリクエストが届いた 1 秒区間の数です。",
             ),
         ),
-        Measure("p50_ms", _text("p50 response time", "応答時間の p50"), "ms"),
-        Measure("p99_ms", _text("p99 response time", "応答時間の p99"), "ms"),
-        Measure("mean_ms", _text("Mean response time", "平均応答時間"), "ms"),
+        Measure("p50_ms", Text("p50 response time", "応答時間の p50"), "ms"),
+        Measure("p99_ms", Text("p99 response time", "応答時間の p99"), "ms"),
+        Measure("mean_ms", Text("Mean response time", "平均応答時間"), "ms"),
         Measure(
             "max_backend_queue",
-            _text("Most requests at the backend at once", "バックエンドに同時にあったリクエストの最大数"),
-            help=_text("Waiting or being served.", "待機中と処理中のリクエストの合計です。"),
+            Text("Most requests at the backend at once", "バックエンドに同時にあったリクエストの最大数"),
+            help=Text("Waiting or being served.", "待機中と処理中のリクエストの合計です。"),
         ),
-        Measure("requests", _text("Requests", "リクエスト数")),
-        Measure("hits", _text("Hits", "ヒット数")),
+        Measure("requests", Text("Requests", "リクエスト数")),
+        Measure("hits", Text("Hits", "ヒット数")),
         Measure(
             "coalesced",
-            _text("Requests that waited for a fetch in flight", "進行中の取得を待ったリクエスト"),
-            help=_text("Only with request coalescing.", "リクエストの集約がオンのときだけ数えます。"),
+            Text("Requests that waited for a fetch in flight", "進行中の取得を待ったリクエスト"),
+            help=Text("Only with request coalescing.", "リクエストの集約がオンのときだけ数えます。"),
         ),
-        Measure("backend_requests", _text("Backend requests (misses)", "バックエンドへのリクエスト（ミス）")),
+        Measure("backend_requests", Text("Backend requests (misses)", "バックエンドへのリクエスト（ミス）")),
         Measure(
             "duplicate_fetches",
-            _text("Duplicate fetches", "重複した取得"),
-            help=_text(
+            Text("Duplicate fetches", "重複した取得"),
+            help=Text(
                 "Misses sent to the backend while a fetch of the same key was already in flight: the thundering herd.",
                 "同じキーの取得がすでに進行中なのに、バックエンドへ送られたミスです。いわゆるサンダリングハード（thundering herd）です。",
             ),
         ),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Che's approximation for LRU caches (Che, Tung and Wang, IEEE JSAC 2002; Fricker, Robert and Roberts, 2012); "
         "the hit probability λT/(1 + λT) of a TTL cache under Poisson requests",
         "LRU キャッシュに対する Che の近似（Che、Tung、Wang、IEEE JSAC、2002 年。Fricker、Robert、Roberts、2012 年）、"
@@ -732,32 +723,32 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.12, 0.5),
-            Node("cache", _text("Cache (LRU + TTL)", "キャッシュ（LRU + TTL）"), 0.5, 0.5),
-            Node("backend", _text("Backend service", "バックエンドのサービス"), 0.88, 0.5),
+            Node("clients", Text("Clients", "クライアント"), 0.12, 0.5),
+            Node("cache", Text("Cache (LRU + TTL)", "キャッシュ（LRU + TTL）"), 0.5, 0.5),
+            Node("backend", Text("Backend service", "バックエンドのサービス"), 0.88, 0.5),
         ),
         links=(("clients", "cache"), ("cache", "backend")),
     ),
     presets=(
-        Preset("cold-start", _text("A cold cache warms up", "冷えたキャッシュが温まる"), COLD_START),
+        Preset("cold-start", Text("A cold cache warms up", "冷えたキャッシュが温まる"), COLD_START),
         Preset(
             "too-small",
-            _text("Cache too small for the working set", "ワーキングセットに対して小さすぎるキャッシュ"),
+            Text("Cache too small for the working set", "ワーキングセットに対して小さすぎるキャッシュ"),
             {**COLD_START, "cache_size": 200, "duration_s": 30.0},
         ),
         # Room for every key, but a 2 s TTL: the hit ratio stops at 0.53 and the
         # backend, given 300 req/s here, carries 235 of the 500 req/s.
         Preset(
             "short-ttl",
-            _text("A short TTL caps the hit ratio", "短い TTL がヒット率を抑える"),
+            Text("A short TTL caps the hit ratio", "短い TTL がヒット率を抑える"),
             {**COLD_START, "cache_size": 10000, "ttl_s": 2.0, "backend_capacity_rps": 300.0},
         ),
         Preset(
-            "restart-herd", _text("Cache restart: a thundering herd", "キャッシュの再起動：サンダリングハード"), RESTART
+            "restart-herd", Text("Cache restart: a thundering herd", "キャッシュの再起動：サンダリングハード"), RESTART
         ),
         Preset(
             "restart-coalesced",
-            _text("Cache restart with request coalescing", "リクエストの集約ありでのキャッシュの再起動"),
+            Text("Cache restart with request coalescing", "リクエストの集約ありでのキャッシュの再起動"),
             {**RESTART, "coalescing": True},
         ),
     ),  # fmt: skip

@@ -69,6 +69,7 @@ from typing import Any
 from ..engine import Chart, EventLoop, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Choice, Param, Preset
+from ..stats import erlang_b
 
 MAX_FRAMES = 400
 MIN_FRAME_STEP_S = 0.1
@@ -92,16 +93,6 @@ def breaker_trips(calls: int, failures: int, volume_threshold: int, failure_thre
 def little_law_busy_threads(request_rate: float, timeout_ms: float) -> float:
     """Threads held on average when every call waits out its timeout: L = lambda x W."""
     return request_rate * timeout_ms / 1000.0
-
-
-def erlang_b(servers: int, load: float) -> float:
-    """Erlang's loss formula B(c, a): the share of time all c servers are busy (and of
-    arrivals turned away) when Poisson load a = rate x holding time meets c servers and
-    no queue. It holds for any holding-time distribution, fixed timeouts included."""
-    blocking = 1.0
-    for k in range(1, servers + 1):
-        blocking = load * blocking / (k + load * blocking)
-    return blocking
 
 
 def b_latency(rng: random.Random) -> float:
@@ -507,10 +498,6 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     yield Result(sim.result())
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 # Every preset shares this traffic and outage; they differ in the breaker, the outage mode and the fallback.
 BASE = {
     "breaker": True,
@@ -533,8 +520,8 @@ SCENARIO = Scenario(
     slug="circuit-breaker",
     pattern="circuit-breaker",
     also_patterns=("graceful-degradation",),
-    title=_text("Circuit breaker", "サーキットブレーカー"),
-    description=_text(
+    title=Text("Circuit breaker", "サーキットブレーカー"),
+    description=Text(
         "A client calls service A, and A calls dependency B, holding one of its threads while it waits. For a while B "
         "fails: it either answers errors or stops answering, so each call waits out the timeout. Without a breaker a "
         "hanging B ties up A's threads until A rejects everyone, a cascading failure. With a breaker (Hystrix's rules: "
@@ -551,8 +538,8 @@ SCENARIO = Scenario(
             "breaker",
             "bool",
             True,
-            _text("Circuit breaker", "サーキットブレーカー"),
-            _text(
+            Text("Circuit breaker", "サーキットブレーカー"),
+            Text(
                 "Whether A's calls to B go through a circuit breaker.",
                 "A から B への呼び出しをサーキットブレーカー経由にするかどうかです。",
             ),
@@ -561,8 +548,8 @@ SCENARIO = Scenario(
             "failure_threshold_pct",
             "float",
             50.0,
-            _text("Error threshold", "エラー率の閾値"),
-            _text(
+            Text("Error threshold", "エラー率の閾値"),
+            Text(
                 "The breaker opens when at least this share of the calls in its window failed (Hystrix default 50 %).",
                 "ウィンドウ内の呼び出しのうち、失敗がこの割合以上になるとブレーカーがオープンになります（Hystrix の既定値は 50 %）。",
             ),
@@ -575,8 +562,8 @@ SCENARIO = Scenario(
             "request_volume_threshold",
             "int",
             20,
-            _text("Minimum calls in the window", "ウィンドウ内の最小呼び出し数"),
-            _text(
+            Text("Minimum calls in the window", "ウィンドウ内の最小呼び出し数"),
+            Text(
                 "The breaker judges the error share only once its window holds at least this many calls (Hystrix default 20).",
                 "ウィンドウ内の呼び出しがこの件数に達するまで、ブレーカーはエラー率を判定しません（Hystrix の既定値は 20）。",
             ),
@@ -588,8 +575,8 @@ SCENARIO = Scenario(
             "window_s",
             "float",
             10.0,
-            _text("Rolling window", "ローリングウィンドウ"),
-            _text(
+            Text("Rolling window", "ローリングウィンドウ"),
+            Text(
                 "How far back the breaker counts completed calls to B (Hystrix default 10 s).",
                 "完了した B への呼び出しを、ブレーカーがどこまでさかのぼって数えるかです（Hystrix の既定値は 10 秒）。",
             ),
@@ -602,8 +589,8 @@ SCENARIO = Scenario(
             "open_wait_s",
             "float",
             5.0,
-            _text("Open wait (sleep window)", "オープンの待ち時間（スリープウィンドウ）"),
-            _text(
+            Text("Open wait (sleep window)", "オープンの待ち時間（スリープウィンドウ）"),
+            Text(
                 "How long the breaker stays open before it lets trial calls through (Hystrix default 5 s).",
                 "ブレーカーがオープンのまま待ち、試行呼び出しを通すまでの時間です（Hystrix の既定値は 5 秒）。",
             ),
@@ -616,8 +603,8 @@ SCENARIO = Scenario(
             "half_open_probes",
             "int",
             1,
-            _text("Trial calls when half-open", "ハーフオープンでの試行呼び出し数"),
-            _text(
+            Text("Trial calls when half-open", "ハーフオープンでの試行呼び出し数"),
+            Text(
                 "Requests let through to B in the half-open state; all must succeed to close the breaker (Hystrix sends 1).",
                 "ハーフオープン状態で B へ通すリクエストの数です。すべて成功すればクローズに戻ります（Hystrix は 1 件）。",
             ),
@@ -629,8 +616,8 @@ SCENARIO = Scenario(
             "timeout_ms",
             "int",
             1000,
-            _text("Timeout", "タイムアウト"),
-            _text(
+            Text("Timeout", "タイムアウト"),
+            Text(
                 "How long A waits for B before it gives up; a timeout counts as a failure (Hystrix default 1000 ms).",
                 "A が B の応答を待つ上限です。タイムアウトは失敗として数えます（Hystrix の既定値は 1000 ms）。",
             ),
@@ -642,8 +629,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             50.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Mean rate of the client's requests to A (Poisson arrivals).",
                 "クライアントから A へのリクエストの平均レートです（ポアソン到着）。",
             ),
@@ -655,8 +642,8 @@ SCENARIO = Scenario(
             "a_threads",
             "int",
             20,
-            _text("A's threads", "A のスレッド数"),
-            _text(
+            Text("A's threads", "A のスレッド数"),
+            Text(
                 "Size of A's worker pool; a request holds a thread while A waits for B, and is rejected when none is free.",
                 "A のワーカープールのサイズです。A が B を待つ間、リクエストはスレッドを 1 本占有し、空きがなければ拒否されます。",
             ),
@@ -668,36 +655,36 @@ SCENARIO = Scenario(
             "fallback",
             "choice",
             "none",
-            _text("Fallback", "フォールバック"),
-            _text(
+            Text("Fallback", "フォールバック"),
+            Text(
                 "What A answers when the call failed or the breaker is open: an error, or a cached answer.",
                 "呼び出しが失敗したときやブレーカーがオープンのときに A が返すものです。エラーか、キャッシュした応答です。",
             ),
             choices=(
-                Choice("none", _text("None (error)", "なし（エラー）")),
-                Choice("cached", _text("Cached answer", "キャッシュした応答")),
+                Choice("none", Text("None (error)", "なし（エラー）")),
+                Choice("cached", Text("Cached answer", "キャッシュした応答")),
             ),
         ),
         Param(
             "outage_mode",
             "choice",
             "hang",
-            _text("How B fails", "B の障害の種類"),
-            _text(
+            Text("How B fails", "B の障害の種類"),
+            Text(
                 "During the outage B either answers errors quickly or does not answer at all, so calls time out.",
                 "障害中の B は、すぐにエラーを返すか、まったく応答せずに呼び出しをタイムアウトさせるかのどちらかです。",
             ),
             choices=(
-                Choice("errors", _text("Fast errors", "すぐにエラーを返す")),
-                Choice("hang", _text("Hangs (timeouts)", "応答なし（タイムアウト）")),
+                Choice("errors", Text("Fast errors", "すぐにエラーを返す")),
+                Choice("hang", Text("Hangs (timeouts)", "応答なし（タイムアウト）")),
             ),
         ),
         Param(
             "outage_start_s",
             "float",
             20.0,
-            _text("Outage starts", "障害の開始"),
-            _text("When B starts failing.", "B が障害を起こし始める時刻です。"),
+            Text("Outage starts", "障害の開始"),
+            Text("When B starts failing.", "B が障害を起こし始める時刻です。"),
             unit="s",
             min=0,
             max=300,
@@ -707,8 +694,8 @@ SCENARIO = Scenario(
             "outage_end_s",
             "float",
             50.0,
-            _text("Outage ends", "障害の終了"),
-            _text(
+            Text("Outage ends", "障害の終了"),
+            Text(
                 "When B answers normally again; at or before the start means no outage.",
                 "B が正常な応答に戻る時刻です。開始時刻以前なら障害は起きません。",
             ),
@@ -721,8 +708,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             80.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time.", "シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time.", "シミュレーション上の時間です。"),
             unit="s",
             min=1,
             max=300,
@@ -732,45 +719,45 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="requests",
-            title=_text("What the client got, per second", "クライアントが受け取った結果（1 秒あたり）"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests/s", "リクエスト/秒"),
+            title=Text("What the client got, per second", "クライアントが受け取った結果（1 秒あたり）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests/s", "リクエスト/秒"),
             series=(
-                Series("success", _text("success", "成功")),
+                Series("success", Text("success", "成功")),
                 Series(
                     "failed",
-                    _text("failed (B error, timeout, A full)", "失敗（B のエラー、タイムアウト、A の満杯による拒否）"),
+                    Text("failed (B error, timeout, A full)", "失敗（B のエラー、タイムアウト、A の満杯による拒否）"),
                 ),
-                Series("fast_fail", _text("fast failure (breaker open)", "即時失敗（ブレーカーがオープン）")),
-                Series("fallback", _text("fallback (cached answer)", "フォールバック（キャッシュした応答）")),
-                Series("calls_to_b", _text("calls sent to B", "B への呼び出し")),
+                Series("fast_fail", Text("fast failure (breaker open)", "即時失敗（ブレーカーがオープン）")),
+                Series("fallback", Text("fallback (cached answer)", "フォールバック（キャッシュした応答）")),
+                Series("calls_to_b", Text("calls sent to B", "B への呼び出し")),
             ),
         ),
         Chart(
             id="threads",
-            title=_text("A's busy threads", "A の使用中スレッド"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("threads", "スレッド数"),
+            title=Text("A's busy threads", "A の使用中スレッド"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("threads", "スレッド数"),
             series=(
-                Series("busy_threads", _text("busy (mean over the step)", "使用中（区間の平均）")),
-                Series("pool_size", _text("pool size", "プールサイズ")),
+                Series("busy_threads", Text("busy (mean over the step)", "使用中（区間の平均）")),
+                Series("pool_size", Text("pool size", "プールサイズ")),
             ),
         ),
         Chart(
             id="breaker",
-            title=_text("Breaker state", "ブレーカーの状態"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("0 closed, 0.5 half-open, 1 open", "0 クローズ、0.5 ハーフオープン、1 オープン"),
-            series=(Series("breaker_state", _text("state", "状態")),),
+            title=Text("Breaker state", "ブレーカーの状態"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("0 closed, 0.5 half-open, 1 open", "0 クローズ、0.5 ハーフオープン、1 オープン"),
+            series=(Series("breaker_state", Text("state", "状態")),),
         ),
         Chart(
             id="window",
-            title=_text("Error share in the rolling window", "ローリングウィンドウ内のエラー率"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("%", "%"),
+            title=Text("Error share in the rolling window", "ローリングウィンドウ内のエラー率"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("%", "%"),
             series=(
-                Series("error_pct", _text("failed calls in the window", "ウィンドウ内の失敗した呼び出し")),
-                Series("threshold_pct", _text("error threshold", "エラー率の閾値")),
+                Series("error_pct", Text("failed calls in the window", "ウィンドウ内の失敗した呼び出し")),
+                Series("threshold_pct", Text("error threshold", "エラー率の閾値")),
             ),
         ),
     ),
@@ -778,121 +765,121 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "failed_requests",
-            _text("Failed requests", "失敗したリクエスト"),
-            help=_text(
+            Text("Failed requests", "失敗したリクエスト"),
+            help=Text(
                 "Requests answered with an error: B's errors and timeouts, rejections by A's full pool and fast failures; with the cached fallback only the rejections remain.",
                 "エラーを返したリクエストです。B のエラーとタイムアウト、A の満杯による拒否、即時失敗を含みます。キャッシュによるフォールバックがあれば、残るのは拒否だけです。",
             ),
         ),
         Measure(
             "calls_to_dependency_during_outage",
-            _text("Calls to B during the outage", "障害中の B への呼び出し"),
-            help=_text(
+            Text("Calls to B during the outage", "障害中の B への呼び出し"),
+            help=Text(
                 "Calls A sent to B from the start of the outage to its end.",
                 "障害の開始から終了までに A が B へ送った呼び出しの数です。",
             ),
         ),
         Measure(
             "time_to_open_s",
-            _text("Time until the breaker opened", "ブレーカーがオープンになるまでの時間"),
+            Text("Time until the breaker opened", "ブレーカーがオープンになるまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the outage start to the breaker's first opening after it; none if it never opened.",
                 "障害の開始から、その後ブレーカーが初めてオープンになるまでの時間です。オープンにならなければ値はありません。",
             ),
         ),
         Measure(
             "time_to_close_s",
-            _text("Time until the breaker closed again", "ブレーカーがクローズに戻るまでの時間"),
+            Text("Time until the breaker closed again", "ブレーカーがクローズに戻るまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the outage end to the breaker's first closing after it; none if it did not close.",
                 "障害の終了から、その後ブレーカーが初めてクローズに戻るまでの時間です。クローズに戻らなければ値はありません。",
             ),
         ),
         Measure(
             "a_saturated_s",
-            _text("Time A was saturated", "A が飽和していた時間"),
+            Text("Time A was saturated", "A が飽和していた時間"),
             "s",
-            _text(
+            Text(
                 "Time during which all of A's threads were busy, so arriving requests were rejected.",
                 "A のスレッドがすべて使用中で、届いたリクエストが拒否されていた時間です。",
             ),
         ),
         Measure(
             "fast_failures",
-            _text("Fast failures (breaker open)", "即時失敗（ブレーカーがオープン）"),
-            help=_text(
+            Text("Fast failures (breaker open)", "即時失敗（ブレーカーがオープン）"),
+            help=Text(
                 "Requests the breaker answered at once without calling B (while open, or half-open with its trial calls out), with an error or from the cache.",
                 "ブレーカーが B を呼ばずに即座に応答したリクエストです（オープンのとき、またはハーフオープンで試行呼び出しの応答待ちのとき）。応答はエラーか、キャッシュした応答です。",
             ),
         ),
         Measure(
             "fallback_responses",
-            _text("Fallback responses (cached answer)", "フォールバック応答（キャッシュした応答）"),
-            help=_text(
+            Text("Fallback responses (cached answer)", "フォールバック応答（キャッシュした応答）"),
+            help=Text(
                 "Requests whose call failed or that the breaker short-circuited, answered from the cache instead of with an error.",
                 "呼び出しが失敗したリクエストやブレーカーが即座に応答したリクエストのうち、エラーの代わりにキャッシュから応答したものです。",
             ),
         ),
-        Measure("requests", _text("Requests", "リクエスト数")),
-        Measure("successes", _text("Successful requests", "成功したリクエスト")),
+        Measure("requests", Text("Requests", "リクエスト数")),
+        Measure("successes", Text("Successful requests", "成功したリクエスト")),
         Measure(
             "rejected_requests",
-            _text("Rejected by A's full pool", "A の満杯による拒否"),
-            help=_text(
+            Text("Rejected by A's full pool", "A の満杯による拒否"),
+            help=Text(
                 "Requests that arrived while all of A's threads were busy; they never reach B and do not count toward the breaker's window.",
                 "A のスレッドがすべて使用中のときに届いたリクエストです。B には届かず、ブレーカーのウィンドウにも数えられません。",
             ),
         ),
         Measure(
             "times_opened",
-            _text("Times the breaker opened", "ブレーカーがオープンになった回数"),
-            help=_text(
+            Text("Times the breaker opened", "ブレーカーがオープンになった回数"),
+            help=Text(
                 "Reopenings after failed trial calls included.",
                 "試行呼び出しが失敗して再びオープンになった回数も含みます。",
             ),
         ),
         Measure(
             "calls_to_dependency",
-            _text("Calls to B", "B への呼び出し"),
-            help=_text(
+            Text("Calls to B", "B への呼び出し"),
+            help=Text(
                 "Every call A sent to B in the run, trial calls included.",
                 "実行中に A が B へ送ったすべての呼び出しで、試行呼び出しも含みます。",
             ),
         ),
-        Measure("peak_busy_threads", _text("Most busy threads at once", "使用中スレッドの最大数")),
+        Measure("peak_busy_threads", Text("Most busy threads at once", "使用中スレッドの最大数")),
         Measure(
             "little_law_busy_threads",
-            _text(
+            Text(
                 "Threads a hanging B would hold (Little's law)", "応答しない B のために塞がるスレッド数（リトルの法則）"
             ),
-            help=_text(
+            help=Text(
                 "Request rate × timeout: the mean busy threads when every call waits out its timeout; A saturates when this exceeds its pool.",
                 "リクエストレート × タイムアウトです。どの呼び出しもタイムアウトまで待つときの平均の使用中スレッド数で、これがプールサイズを超えると A は飽和します。",
             ),
         ),
         Measure(
             "erlang_b_full_share",
-            _text(
+            Text(
                 "Share of time A is full without a breaker (Erlang B)",
                 "ブレーカーがないときに A が満杯になる時間の割合（アーラン B 式）",
             ),
-            help=_text(
+            help=Text(
                 "Erlang's B formula at that load: the share of a long hanging outage that A spends with every thread busy, and of requests it rejects, when there is no breaker.",
                 "その負荷でのアーラン B 式の値です。ブレーカーがないとき、応答しない障害が長く続く間に A のスレッドがすべて使用中になる時間の割合で、拒否されるリクエストの割合でもあります。",
             ),
         ),
         Measure(
             "in_flight_at_end",
-            _text("Calls still out at the end", "終了時に応答待ちの呼び出し"),
-            help=_text(
+            Text("Calls still out at the end", "終了時に応答待ちの呼び出し"),
+            help=Text(
                 "Calls to B still waiting for an answer when the run ends.",
                 "実行の終了時に、まだ B の応答を待っている呼び出しです。",
             ),
         ),
     ),
-    source=_text(
+    source=Text(
         "Hystrix's documented breaker rules (Netflix Hystrix wiki, “How it Works”); Little's law for A's busy threads; "
         "Nygard, Release It!, 2nd ed. (2018), ch. 5 “Circuit Breaker”",
         "Hystrix が文書化しているブレーカーの規則（Netflix Hystrix wiki「How it Works」）、A の使用中スレッド数についてのリトルの法則、"
@@ -900,17 +887,17 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("client", _text("Client", "クライアント"), 0.1, 0.5),
-            Node("a", _text("Service A", "サービス A"), 0.37, 0.5),
-            Node("breaker", _text("Circuit breaker", "サーキットブレーカー"), 0.63, 0.5),
-            Node("b", _text("Dependency B", "依存先 B"), 0.9, 0.5),
+            Node("client", Text("Client", "クライアント"), 0.1, 0.5),
+            Node("a", Text("Service A", "サービス A"), 0.37, 0.5),
+            Node("breaker", Text("Circuit breaker", "サーキットブレーカー"), 0.63, 0.5),
+            Node("b", Text("Dependency B", "依存先 B"), 0.9, 0.5),
         ),
         links=(("client", "a"), ("a", "breaker"), ("breaker", "b")),
     ),
     presets=(
         Preset(
             "hang-no-breaker",
-            _text(
+            Text(
                 "Hanging dependency, no breaker (cascading failure)",
                 "応答しない依存先、ブレーカーなし（カスケード障害）",
             ),
@@ -918,12 +905,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "hang-with-breaker",
-            _text("Hanging dependency with a breaker", "応答しない依存先、ブレーカーあり"),
+            Text("Hanging dependency with a breaker", "応答しない依存先、ブレーカーあり"),
             dict(BASE),
         ),
         Preset(
             "errors-breaker-cached",
-            _text(
+            Text(
                 "Erroring dependency with breaker and cached fallback",
                 "エラーを返す依存先、ブレーカーとキャッシュによるフォールバックあり",
             ),
@@ -931,12 +918,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "flapping",
-            _text("Flapping: short open wait", "フラッピング：オープンの待ち時間が短い"),
+            Text("Flapping: short open wait", "フラッピング：オープンの待ち時間が短い"),
             {**BASE, "outage_mode": "errors", "open_wait_s": 0.5, "half_open_probes": 3},
         ),
         Preset(
             "low-traffic",
-            _text("Threshold never reached at low traffic", "トラフィックが少なく、閾値に届かない"),
+            Text("Threshold never reached at low traffic", "トラフィックが少なく、閾値に届かない"),
             {**BASE, "outage_mode": "errors", "request_rate": 1.0},
         ),
     ),  # fmt: skip

@@ -69,38 +69,13 @@ from typing import Any
 from ..engine import Chart, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Choice, Param, Preset
+from ..stats import erlang_c, percentile
 
 MAX_FRAMES = 400
 # Episodes of each kind told in the event log at most, so a flapping state cannot flood it.
 EPISODE_EVENTS = 8
 # A refusal, a wait or a timeout after this long without one starts a new episode.
 QUIET_S = 10.0
-
-
-def erlang_b(servers: int, load: float) -> float:
-    """Erlang's loss formula B(c, a): the share of arrivals that find all c servers busy."""
-    b = 1.0
-    for k in range(1, servers + 1):
-        b = load * b / (k + load * b)
-    return b
-
-
-def erlang_c(servers: int, load: float) -> float:
-    """Erlang C: the probability that an arrival waits in an M/M/c queue with load a = lambda/mu."""
-    if load >= servers:
-        return 1.0
-    b = erlang_b(servers, load)
-    return servers * b / (servers - load * (1 - b))
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    """The q-quantile (0..1) of sorted values, interpolating linearly between ranks."""
-    if not ordered:
-        return 0.0
-    pos = q * (len(ordered) - 1)
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def traffic_rate(t: float, params: dict[str, Any]) -> float:
@@ -132,10 +107,6 @@ class Request:
     service: float
     instance: Instance
     at_peak: bool
-
-
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
 
 
 class Pooling:
@@ -232,7 +203,7 @@ class Pooling:
     def _tell(self, kind: str, en: str, ja: str) -> None:
         if self.told[kind] < EPISODE_EVENTS:
             self.told[kind] += 1
-            self.events.append(Event(round(self.now, 3), kind, _text(en, ja)))
+            self.events.append(Event(round(self.now, 3), kind, Text(en, ja)))
 
     # -- requests ----------------------------------------------------------------------
     def arrive(self) -> None:
@@ -386,7 +357,7 @@ class Pooling:
             self.events.append(
                 Event(
                     round(self.now, 3), "reclaimed",
-                    _text(
+                    Text(
                         f"Idle instances are being reclaimed after {self.idle_s:g} s without a request; {self.db_conns} database connections still open",
                         f"リクエストが {self.idle_s:g} 秒なかったインスタンスの回収が始まりました。データベースの接続はまだ {self.db_conns} 本開いています",
                     ),
@@ -458,12 +429,12 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     hold_start, hold_end = sim.hold
     back_at = hold_end + params["ramp_s"]
     marks = [
-        (hold_start, "peak", _text(
+        (hold_start, "peak", Text(
             f"Traffic reaches its peak of {params['peak_rps']:g} req/s",
             f"トラフィックがピークの {params['peak_rps']:g} リクエスト/秒に達しました",
         )),
-        (hold_end, "ramp-down", _text("Traffic starts to fall", "トラフィックが減り始めました")),
-        (back_at, "base", _text(
+        (hold_end, "ramp-down", Text("Traffic starts to fall", "トラフィックが減り始めました")),
+        (back_at, "base", Text(
             f"Traffic is back to {params['base_rps']:g} req/s",
             f"トラフィックが {params['base_rps']:g} リクエスト/秒に戻りました",
         )),
@@ -543,8 +514,8 @@ EXHAUST = {
 SCENARIO = Scenario(
     slug="connection-pooling",
     pattern="connection-pooling",
-    title=_text("Connection pooling for serverless functions", "サーバーレス関数のコネクションプーリング"),
-    description=_text(
+    title=Text("Connection pooling for serverless functions", "サーバーレス関数のコネクションプーリング"),
+    description=Text(
         "Traffic ramps up to a peak and back down. The platform runs as many function instances as there are "
         "requests in flight, and idle instances linger for a while before they are reclaimed. Either each instance "
         "opens its own database connections when it starts, or all instances share a small pool of database "
@@ -561,22 +532,22 @@ SCENARIO = Scenario(
             "mode",
             "choice",
             "per_instance",
-            _text("Where the connections live", "接続を持つ場所"),
-            _text(
+            Text("Where the connections live", "接続を持つ場所"),
+            Text(
                 "per_instance: each instance opens its own connections when it starts and keeps them while it lives. proxy: instances borrow a connection from the proxy's shared pool for each query.",
                 "「インスタンスごと」では、各インスタンスが起動時に自分の接続を開き、インスタンスが残っている間は持ち続けます。「プロキシ」では、インスタンスはクエリのたびにプロキシの共有プールから接続を借ります。",
             ),
             choices=(
-                Choice("per_instance", _text("Per instance (driver pool)", "インスタンスごと（ドライバーのプール）")),
-                Choice("proxy", _text("Proxy (RDS Proxy, PgBouncer)", "プロキシ（RDS Proxy、PgBouncer）")),
+                Choice("per_instance", Text("Per instance (driver pool)", "インスタンスごと（ドライバーのプール）")),
+                Choice("proxy", Text("Proxy (RDS Proxy, PgBouncer)", "プロキシ（RDS Proxy、PgBouncer）")),
             ),
         ),
         Param(
             "peak_rps",
             "float",
             200.0,
-            _text("Peak traffic", "ピーク時のトラフィック"),
-            _text(
+            Text("Peak traffic", "ピーク時のトラフィック"),
+            Text(
                 "Request rate at the peak; requests arrive as a Poisson stream.",
                 "ピーク時のリクエストレートです。リクエストはポアソン過程で届きます。",
             ),
@@ -589,8 +560,8 @@ SCENARIO = Scenario(
             "base_rps",
             "float",
             10.0,
-            _text("Traffic before and after the peak", "ピーク前後のトラフィック"),
-            _text(
+            Text("Traffic before and after the peak", "ピーク前後のトラフィック"),
+            Text(
                 "Request rate at the start and at the end of the run.",
                 "実行の開始時と終了時のリクエストレートです。",
             ),
@@ -603,8 +574,8 @@ SCENARIO = Scenario(
             "ramp_s",
             "float",
             30.0,
-            _text("Ramp time", "増減にかける時間"),
-            _text(
+            Text("Ramp time", "増減にかける時間"),
+            Text(
                 "Traffic climbs linearly from the base to the peak over this time and, after the peak, falls back over the same time; 0 jumps.",
                 "トラフィックはこの時間をかけて基準のレートからピークまで直線的に増え、ピークのあとも同じ時間をかけて戻ります。0 なら一気に切り替わります。",
             ),
@@ -617,8 +588,8 @@ SCENARIO = Scenario(
             "peak_hold_s",
             "float",
             60.0,
-            _text("Time at the peak", "ピークが続く時間"),
-            _text(
+            Text("Time at the peak", "ピークが続く時間"),
+            Text(
                 "How long traffic stays at the peak; after the ramp down it stays at the base rate until the end.",
                 "トラフィックがピークにとどまる時間です。減り終えたあとは、終了まで基準のレートのままです。",
             ),
@@ -631,8 +602,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             240.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time during which requests arrive.", "リクエストが届く、シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time during which requests arrive.", "リクエストが届く、シミュレーション上の時間です。"),
             unit="s",
             min=10,
             max=600,
@@ -642,8 +613,8 @@ SCENARIO = Scenario(
             "mean_query_ms",
             "float",
             200.0,
-            _text("Mean query time", "平均クエリ時間"),
-            _text(
+            Text("Mean query time", "平均クエリ時間"),
+            Text(
                 "How long a request holds a database connection for its query, on average (exponential).",
                 "リクエストがクエリのためにデータベース接続を使う平均時間です（指数分布）。",
             ),
@@ -656,8 +627,8 @@ SCENARIO = Scenario(
             "instance_concurrency",
             "int",
             1,
-            _text("Requests per instance", "インスタンスあたりの同時リクエスト数"),
-            _text(
+            Text("Requests per instance", "インスタンスあたりの同時リクエスト数"),
+            Text(
                 "Requests one instance handles at once: 1 in AWS Lambda; more where the platform allows it, as in Cloud Run.",
                 "1 つのインスタンスが同時に処理するリクエストの数です。AWS Lambda では 1、Cloud Run などではそれより多くなります。",
             ),
@@ -668,8 +639,8 @@ SCENARIO = Scenario(
             "connections_per_instance",
             "int",
             3,
-            _text("Connections per instance", "インスタンスあたりの接続数"),
-            _text(
+            Text("Connections per instance", "インスタンスあたりの接続数"),
+            Text(
                 "Connections each instance opens at start in per-instance mode (its driver pool size).",
                 "「インスタンスごと」のとき、各インスタンスが起動時に開く接続の数（ドライバーのプールのサイズ）です。",
             ),
@@ -680,8 +651,8 @@ SCENARIO = Scenario(
             "db_max_connections",
             "int",
             100,
-            _text("Database connection limit", "データベースの接続上限"),
-            _text(
+            Text("Database connection limit", "データベースの接続上限"),
+            Text(
                 "The database's max_connections: connection attempts beyond it are refused.",
                 "データベースの max_connections です。これを超える接続の試みは拒否されます。",
             ),
@@ -692,8 +663,8 @@ SCENARIO = Scenario(
             "proxy_pool_size",
             "int",
             50,
-            _text("Proxy pool size", "プロキシのプールサイズ"),
-            _text(
+            Text("Proxy pool size", "プロキシのプールサイズ"),
+            Text(
                 "Database connections the proxy shares among all instances (capped at the database's limit).",
                 "プロキシが全インスタンスで共有するデータベース接続の数です（データベースの上限を超えません）。",
             ),
@@ -704,8 +675,8 @@ SCENARIO = Scenario(
             "proxy_wait_timeout_ms",
             "float",
             5000.0,
-            _text("Proxy wait timeout", "プロキシでの待機タイムアウト"),
-            _text(
+            Text("Proxy wait timeout", "プロキシでの待機タイムアウト"),
+            Text(
                 "How long a request waits in the proxy's queue for a connection before it fails (RDS Proxy's ConnectionBorrowTimeout and PgBouncer's query_wait_timeout default to 120 s).",
                 "リクエストがプロキシのキューで接続を待てる時間です。超えると失敗します（RDS Proxy の ConnectionBorrowTimeout と PgBouncer の query_wait_timeout の既定値は 120 秒です）。",
             ),
@@ -718,8 +689,8 @@ SCENARIO = Scenario(
             "instance_idle_s",
             "float",
             60.0,
-            _text("Idle instance lifetime", "アイドルなインスタンスが残る時間"),
-            _text(
+            Text("Idle instance lifetime", "アイドルなインスタンスが残る時間"),
+            Text(
                 "An instance without a request for this long is reclaimed and closes its connections; until then it lingers, connections and all. Lambda keeps idle environments for minutes; AWS does not publish the exact time.",
                 "この時間リクエストがなかったインスタンスは回収され、接続を閉じます。それまでは接続を持ったまま残ります。Lambda はアイドルな実行環境を数分は残しますが、正確な時間は公表されていません。",
             ),
@@ -732,45 +703,43 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="traffic",
-            title=_text("Traffic and instances", "トラフィックとインスタンス"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("req/s, instances", "リクエスト/秒、インスタンス数"),
+            title=Text("Traffic and instances", "トラフィックとインスタンス"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("req/s, instances", "リクエスト/秒、インスタンス数"),
             series=(
-                Series("rps", _text("requests per second", "1 秒あたりのリクエスト数")),
-                Series("instances", _text("instances alive", "稼働中のインスタンス")),
+                Series("rps", Text("requests per second", "1 秒あたりのリクエスト数")),
+                Series("instances", Text("instances alive", "稼働中のインスタンス")),
             ),
         ),
         Chart(
             id="connections",
-            title=_text("Database connections", "データベースの接続"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("connections, requests", "接続数、リクエスト数"),
+            title=Text("Database connections", "データベースの接続"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("connections, requests", "接続数、リクエスト数"),
             series=(
-                Series(
-                    "db_connections", _text("connections open (most in the step)", "開いている接続（区間内の最大）")
-                ),
-                Series("db_limit", _text("connection limit", "接続の上限")),
-                Series("waiting", _text("requests waiting for a connection", "接続を待つリクエスト")),
+                Series("db_connections", Text("connections open (most in the step)", "開いている接続（区間内の最大）")),
+                Series("db_limit", Text("connection limit", "接続の上限")),
+                Series("waiting", Text("requests waiting for a connection", "接続を待つリクエスト")),
             ),
         ),
         Chart(
             id="failures",
-            title=_text("Failures", "失敗"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("per second", "1 秒あたり"),
+            title=Text("Failures", "失敗"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("per second", "1 秒あたり"),
             series=(
-                Series("failed", _text("failed requests", "失敗したリクエスト")),
-                Series("refused", _text("refused connections", "拒否された接続")),
+                Series("failed", Text("failed requests", "失敗したリクエスト")),
+                Series("refused", Text("refused connections", "拒否された接続")),
             ),
         ),
         Chart(
             id="latency",
-            title=_text("Latency of the requests that succeeded", "成功したリクエストのレイテンシー"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms", "ミリ秒"),
+            title=Text("Latency of the requests that succeeded", "成功したリクエストのレイテンシー"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("ms", "ミリ秒"),
             series=(
-                Series("p99_ms", _text("p99", "p99")),
-                Series("p50_ms", _text("median", "中央値")),
+                Series("p99_ms", Text("p99", "p99")),
+                Series("p50_ms", Text("median", "中央値")),
             ),
         ),
     ),
@@ -778,43 +747,43 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "rejected_connections",
-            _text("Refused connections", "拒否された接続"),
+            Text("Refused connections", "拒否された接続"),
             "",
-            _text(
+            Text(
                 "Connection attempts the database refused because it was at its limit.",
                 "上限に達していたためにデータベースが拒否した接続の試みの数です。",
             ),
         ),
         Measure(
             "db_connections_peak",
-            _text("Most database connections at once", "データベースの同時接続数の最大値"),
+            Text("Most database connections at once", "データベースの同時接続数の最大値"),
             "",
         ),
         Measure(
             "p99_ms",
-            _text("Latency, 99th percentile", "レイテンシー（99 パーセンタイル）"),
+            Text("Latency, 99th percentile", "レイテンシー（99 パーセンタイル）"),
             "ms",
-            _text(
+            Text(
                 "Over the requests that succeeded, from arrival to the end of the query, waiting for a connection included.",
                 "成功したリクエストについて、到着からクエリの終わりまでの時間です。接続を待った時間も含みます。",
             ),
         ),
-        Measure("failed_requests", _text("Failed requests", "失敗したリクエスト")),
-        Measure("requests", _text("Requests", "リクエスト数")),
-        Measure("p50_ms", _text("Median latency", "レイテンシーの中央値"), "ms"),
-        Measure("instances_peak", _text("Most instances at once", "同時インスタンス数の最大値")),
+        Measure("failed_requests", Text("Failed requests", "失敗したリクエスト")),
+        Measure("requests", Text("Requests", "リクエスト数")),
+        Measure("p50_ms", Text("Median latency", "レイテンシーの中央値"), "ms"),
+        Measure("instances_peak", Text("Most instances at once", "同時インスタンス数の最大値")),
         Measure(
             "connection_demand_peak",
-            _text("Connections the instances would open on their own", "インスタンスが自分で開こうとする接続数"),
+            Text("Connections the instances would open on their own", "インスタンスが自分で開こうとする接続数"),
             "",
-            _text(
+            Text(
                 "The instances needed at the busiest moment (had no request waited or failed) × connections per instance: what per-instance mode asks of the database.",
                 "最も混んだ瞬間に必要なインスタンス数（待ちも失敗もなかった場合）× インスタンスあたりの接続数です。「インスタンスごと」のときにデータベースに求める接続数にあたります。",
             ),
         ),
         Measure(
             "demand_concurrency_peak",
-            _text(
+            Text(
                 "Most requests in flight had none waited or failed",
                 "待ちも失敗もなかった場合の処理中リクエスト数の最大値",
             ),
@@ -822,52 +791,52 @@ SCENARIO = Scenario(
         ),
         Measure(
             "peak_concurrency_mean",
-            _text("Mean requests in flight at peak", "ピーク時の処理中リクエスト数の平均"),
+            Text("Mean requests in flight at peak", "ピーク時の処理中リクエスト数の平均"),
             "",
-            _text(
+            Text(
                 "Time average while the rate is at its peak; by Little's law it is rps × request time.",
                 "レートがピークにある間の時間平均です。リトルの法則により、レート × リクエストの所要時間に等しくなります。",
             ),
         ),
         Measure(
             "offered_concurrency",
-            _text("Peak rps × mean query time", "ピーク時のレート × 平均クエリ時間"),
+            Text("Peak rps × mean query time", "ピーク時のレート × 平均クエリ時間"),
             "",
-            _text(
+            Text(
                 "The load in erlangs: the requests in flight Little's law predicts at the peak when nobody waits.",
                 "アーランで表した負荷で、誰も待たないときにリトルの法則が予測する、ピーク時の処理中リクエスト数です。",
             ),
         ),
-        Measure("peak_failed_share", _text("Share of requests failed at peak", "ピーク時に失敗したリクエストの割合")),
+        Measure("peak_failed_share", Text("Share of requests failed at peak", "ピーク時に失敗したリクエストの割合")),
         Measure(
             "peak_wait_share",
-            _text("Share of requests that waited for a connection at peak", "ピーク時に接続を待ったリクエストの割合"),
+            Text("Share of requests that waited for a connection at peak", "ピーク時に接続を待ったリクエストの割合"),
         ),
-        Measure("peak_mean_wait_ms", _text("Mean wait for a connection at peak", "ピーク時の接続の平均待ち時間"), "ms"),
+        Measure("peak_mean_wait_ms", Text("Mean wait for a connection at peak", "ピーク時の接続の平均待ち時間"), "ms"),
         Measure(
             "erlang_c_wait_share",
-            _text("Share that waits by Erlang C", "アーラン C 式による待ちの割合"),
-            help=_text(
+            Text("Share that waits by Erlang C", "アーラン C 式による待ちの割合"),
+            help=Text(
                 "Proxy mode: the M/M/c probability of waiting with c = the proxy's pool at the peak load.",
                 "「プロキシ」のときだけ求めます。c をプロキシのプールサイズとした M/M/c で、ピーク時の負荷のもとで待たされる確率です。",
             ),
         ),
         Measure(
             "timed_out_requests",
-            _text("Requests that gave up waiting in the proxy", "プロキシでの待ちを諦めたリクエスト"),
+            Text("Requests that gave up waiting in the proxy", "プロキシでの待ちを諦めたリクエスト"),
             "",
         ),
         Measure(
             "db_connections_at_end",
-            _text("Connections still open at the end", "終了時に開いたままの接続"),
+            Text("Connections still open at the end", "終了時に開いたままの接続"),
             "",
-            _text(
+            Text(
                 "Lingering idle instances keep theirs until they are reclaimed.",
                 "アイドルなインスタンスは、回収されるまで接続を持ち続けます。",
             ),
         ),
     ),
-    source=_text(
+    source=Text(
         "Little's law; the Erlang B and Erlang C formulas (M/M/c); AWS documentation on RDS Proxy and Lambda "
         "connection management; PgBouncer documentation (transaction pooling)",
         "リトルの法則、アーラン B 式と C 式（M/M/c）、RDS Proxy と Lambda の接続管理に関する AWS のドキュメント、"
@@ -875,17 +844,17 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.08, 0.5),
-            Node("functions", _text("Function instances", "関数インスタンス"), 0.35, 0.5),
-            Node("proxy", _text("Proxy (RDS Proxy / PgBouncer)", "プロキシ（RDS Proxy / PgBouncer）"), 0.62, 0.22),
-            Node("database", _text("Database", "データベース"), 0.9, 0.5),
+            Node("clients", Text("Clients", "クライアント"), 0.08, 0.5),
+            Node("functions", Text("Function instances", "関数インスタンス"), 0.35, 0.5),
+            Node("proxy", Text("Proxy (RDS Proxy / PgBouncer)", "プロキシ（RDS Proxy / PgBouncer）"), 0.62, 0.22),
+            Node("database", Text("Database", "データベース"), 0.9, 0.5),
         ),
         links=(("clients", "functions"), ("functions", "proxy"), ("proxy", "database"), ("functions", "database")),
     ),
     presets=(
         Preset(
             "per-instance-exhausts",
-            _text(
+            Text(
                 "Per-instance connections exhaust the database at peak",
                 "インスタンスごとの接続：ピーク時にデータベースの接続が尽きる",
             ),
@@ -893,17 +862,17 @@ SCENARIO = Scenario(
         ),
         Preset(
             "proxy-under-limit",
-            _text("A proxy keeps the database under its limit", "プロキシ：データベースの接続を上限内に保つ"),
+            Text("A proxy keeps the database under its limit", "プロキシ：データベースの接続を上限内に保つ"),
             {**EXHAUST, "mode": "proxy"},
         ),
         Preset(
             "per-instance-headroom",
-            _text("Per-instance with enough headroom", "インスタンスごとの接続で、上限に余裕がある場合"),
+            Text("Per-instance with enough headroom", "インスタンスごとの接続で、上限に余裕がある場合"),
             {**EXHAUST, "connections_per_instance": 1},
         ),
         Preset(
             "proxy-pool-too-small",
-            _text("Proxy pool too small: requests queue", "プロキシのプールが小さすぎる：リクエストが待たされる"),
+            Text("Proxy pool too small: requests queue", "プロキシのプールが小さすぎる：リクエストが待たされる"),
             {**EXHAUST, "mode": "proxy", "proxy_pool_size": 38},
         ),
     ),

@@ -64,6 +64,7 @@ from typing import Any
 from ..engine import Chart, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Choice, Param, Preset
+from ..stats import percentile
 
 MAX_FRAMES = 400
 # The backlog is "busy" once it holds more than this many seconds of the projector's work.
@@ -71,16 +72,6 @@ BUSY_BACKLOG_S = 1.0
 # Lag alarms: raised when the oldest waiting event is this old, cleared below half of it.
 LAG_ALARM_S = 1.0
 LAG_EVENTS = 10
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    """The q-quantile (0..1) of sorted values, interpolating linearly between ranks."""
-    if not ordered:
-        return 0.0
-    pos = q * (len(ordered) - 1)
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def apply_time(commit: float, service: float, free_at: float, pause_start: float, pause_end: float) -> float:
@@ -96,10 +87,6 @@ def apply_time(commit: float, service: float, free_at: float, pause_start: float
     if start < pause_start < done:
         done += pause_end - pause_start
     return done
-
-
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
 
 
 def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
@@ -146,7 +133,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 events.append(
                     Event(
                         round(done, 3), "drained",
-                        _text(
+                        Text(
                             f"Backlog drained {done - pause_end:.1f} s after the projector resumed: the read model has caught up",
                             f"プロジェクターの再開から {done - pause_end:.1f} 秒で滞留が解消し、読み取りモデルが追いつきました",
                         ),
@@ -165,7 +152,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             events.append(
                 Event(
                     round(at, 3), "lag",
-                    _text(
+                    Text(
                         f"Projection lag passed {LAG_ALARM_S:g} s ({_events(backlog)} waiting)",
                         f"投影の遅れが {LAG_ALARM_S:g} 秒を超えました（{backlog} 件のイベントが待っています）",
                     ),
@@ -252,7 +239,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                     events.append(
                         Event(
                             round(t, 3), "fallback",
-                            _text(
+                            Text(
                                 f"Client {client + 1}'s write (version {token}) is not in the read model yet: its read goes to the command side",
                                 f"クライアント {client + 1} の書き込み（バージョン {token}）はまだ読み取りモデルにないため、読み取りをコマンド側へ回しました",
                             ),
@@ -275,7 +262,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                     events.append(
                         Event(
                             round(t, 3), "own-write-miss",
-                            _text(
+                            Text(
                                 f"Client {client + 1} read the read model before its own write (version {token}) reached it",
                                 f"クライアント {client + 1} が、自分の書き込み（バージョン {token}）がまだ反映されていない読み取りモデルを読みました",
                             ),
@@ -314,14 +301,14 @@ def _events(n: int) -> str:
 
 
 def _pause_text(backlog: int) -> Text:
-    return _text(
+    return Text(
         f"Projector paused ({_events(backlog)} waiting); new writes pile up in the event log",
         f"プロジェクターが停止しました（待ちイベント {backlog} 件）。新しい書き込みはイベントログにたまっていきます",
     )
 
 
 def _resume_text(backlog: int) -> Text:
-    return _text(
+    return Text(
         f"Projector resumed with {_events(backlog)} to catch up on",
         f"プロジェクターが再開しました。追いつくべきイベントが {backlog} 件あります",
     )
@@ -343,8 +330,8 @@ SCENARIO = Scenario(
     slug="cqrs",
     pattern="cqrs",
     also_patterns=("eventual-consistency", "read-replicas"),
-    title=_text("CQRS: projection lag and read-your-writes", "CQRS：投影の遅れと自分の書き込みの読み取り"),
-    description=_text(
+    title=Text("CQRS: projection lag and read-your-writes", "CQRS：投影の遅れと自分の書き込みの読み取り"),
+    description=Text(
         "Clients send writes to the command side, which commits each one at once and appends its event to a log. "
         "A single projector applies the events to the read model in order, so the read model trails the write model "
         "by the time an event waits in that queue. Clients also read from the read model. Watch how often a read "
@@ -362,8 +349,8 @@ SCENARIO = Scenario(
             "write_rate",
             "float",
             25.0,
-            _text("Write rate", "書き込みレート"),
-            _text(
+            Text("Write rate", "書き込みレート"),
+            Text(
                 "Mean rate of writes (commands) arriving at the command side, a Poisson stream.",
                 "コマンド側に届く書き込み（コマンド）の平均レートです。到着はポアソン過程です。",
             ),
@@ -376,8 +363,8 @@ SCENARIO = Scenario(
             "read_rate",
             "float",
             100.0,
-            _text("Read rate", "読み取りレート"),
-            _text(
+            Text("Read rate", "読み取りレート"),
+            Text(
                 "Mean rate of reads (queries), a Poisson stream; each comes from a client chosen at random.",
                 "読み取り（クエリ）の平均レートです。到着はポアソン過程で、それぞれランダムに選んだクライアントから届きます。",
             ),
@@ -390,8 +377,8 @@ SCENARIO = Scenario(
             "projector_rate",
             "float",
             50.0,
-            _text("Projector speed", "プロジェクターの処理速度"),
-            _text(
+            Text("Projector speed", "プロジェクターの処理速度"),
+            Text(
                 "Events per second the projector can apply on average; each takes an exponential time. Below the write rate, the lag grows without bound.",
                 "プロジェクターが 1 秒あたりに反映できるイベントの平均数です。1 件あたりの時間は指数分布に従います。書き込みレートを下回ると、遅れは際限なく伸びます。",
             ),
@@ -404,8 +391,8 @@ SCENARIO = Scenario(
             "projector_pause_at_s",
             "float",
             0.0,
-            _text("Projector pauses at", "プロジェクターの停止時刻"),
-            _text(
+            Text("Projector pauses at", "プロジェクターの停止時刻"),
+            Text(
                 "When the projector stops (a crash or a deploy); 0 means it never stops.",
                 "プロジェクターが止まる時刻です（クラッシュやデプロイを想定しています）。0 なら止まりません。",
             ),
@@ -418,8 +405,8 @@ SCENARIO = Scenario(
             "projector_pause_s",
             "float",
             10.0,
-            _text("Pause length", "停止時間"),
-            _text(
+            Text("Pause length", "停止時間"),
+            Text(
                 "How long the projector stays stopped; writes keep committing and pile up in the event log meanwhile.",
                 "プロジェクターが止まっている時間です。その間も書き込みはコミットされ、イベントログにたまっていきます。",
             ),
@@ -432,16 +419,16 @@ SCENARIO = Scenario(
             "read_strategy",
             "choice",
             "any_replica",
-            _text("Read strategy", "読み取りの方式"),
-            _text(
+            Text("Read strategy", "読み取りの方式"),
+            Text(
                 "any_replica: every read goes to the read model. read_your_writes: the client carries the version of its last write; if the read model has not applied it yet, the read goes to the command side instead.",
                 "「任意のレプリカ」では、すべての読み取りを読み取りモデルに送ります。「自分の書き込みの読み取り」では、クライアントが最後の書き込みのバージョンを持ち歩き、読み取りモデルがまだそれを反映していなければ、代わりにコマンド側から読みます。",
             ),
             choices=(
-                Choice("any_replica", _text("Any replica (read model only)", "任意のレプリカ（読み取りモデルのみ）")),
+                Choice("any_replica", Text("Any replica (read model only)", "任意のレプリカ（読み取りモデルのみ）")),
                 Choice(
                     "read_your_writes",
-                    _text("Read your writes (version token)", "自分の書き込みの読み取り（バージョントークン）"),
+                    Text("Read your writes (version token)", "自分の書き込みの読み取り（バージョントークン）"),
                 ),
             ),
         ),
@@ -449,8 +436,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             60.0,
-            _text("Duration", "シミュレーション時間"),
-            _text(
+            Text("Duration", "シミュレーション時間"),
+            Text(
                 "Simulated time during which writes and reads arrive.",
                 "書き込みと読み取りが届く、シミュレーション上の時間です。",
             ),
@@ -463,8 +450,8 @@ SCENARIO = Scenario(
             "clients",
             "int",
             20,
-            _text("Clients", "クライアント数"),
-            _text(
+            Text("Clients", "クライアント数"),
+            Text(
                 "Writes and reads are spread evenly over this many clients; the fewer there are, the sooner a client reads after its own write.",
                 "書き込みと読み取りを、この数のクライアントに均等に割り振ります。少ないほど、各クライアントは自分の書き込みの後すぐに読み取るようになります。",
             ),
@@ -475,36 +462,36 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="lag",
-            title=_text("Projection lag", "投影の遅れ"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("lag (ms)", "遅れ（ミリ秒）"),
+            title=Text("Projection lag", "投影の遅れ"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("lag (ms)", "遅れ（ミリ秒）"),
             series=(
                 Series(
                     "lag_max_ms",
-                    _text("longest lag of the events applied in the step", "その区間に反映したイベントの最大の遅れ"),
+                    Text("longest lag of the events applied in the step", "その区間に反映したイベントの最大の遅れ"),
                 ),
                 Series(
                     "oldest_unapplied_ms",
-                    _text("age of the oldest event not yet applied", "未反映のうち最も古いイベントの経過時間"),
+                    Text("age of the oldest event not yet applied", "未反映のうち最も古いイベントの経過時間"),
                 ),
             ),
         ),
         Chart(
             id="backlog",
-            title=_text("Backlog in the event log", "イベントログの滞留"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("events", "イベント数"),
-            series=(Series("backlog", _text("committed, not yet applied", "コミット済みで未反映")),),
+            title=Text("Backlog in the event log", "イベントログの滞留"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("events", "イベント数"),
+            series=(Series("backlog", Text("committed, not yet applied", "コミット済みで未反映")),),
         ),
         Chart(
             id="reads",
-            title=_text("What reads saw", "読み取りの結果"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("share of reads", "読み取りに占める割合"),
+            title=Text("What reads saw", "読み取りの結果"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("share of reads", "読み取りに占める割合"),
             series=(
-                Series("stale_share", _text("stale (older than the latest write)", "古い（最新の書き込みより前）")),
-                Series("own_miss_share", _text("missed the reader's own write", "自分の書き込みが見えない")),
-                Series("fallback_share", _text("sent to the command side", "コマンド側へ回した")),
+                Series("stale_share", Text("stale (older than the latest write)", "古い（最新の書き込みより前）")),
+                Series("own_miss_share", Text("missed the reader's own write", "自分の書き込みが見えない")),
+                Series("fallback_share", Text("sent to the command side", "コマンド側へ回した")),
             ),
         ),
     ),
@@ -512,83 +499,83 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "stale_read_fraction",
-            _text("Share of stale reads", "古い読み取りの割合"),
-            help=_text(
+            Text("Share of stale reads", "古い読み取りの割合"),
+            help=Text(
                 "Reads that returned a state older than the latest committed write at that instant, over all reads.",
                 "その時点で最新のコミット済みの書き込みより古い状態を返した読み取りが、全読み取りに占める割合です。",
             ),
         ),
         Measure(
             "own_write_misses",
-            _text("Reads that missed the reader's own write", "自分の書き込みが見えなかった読み取り"),
+            Text("Reads that missed the reader's own write", "自分の書き込みが見えなかった読み取り"),
             "",
-            _text(
+            Text(
                 "Reads whose state was older than the reader's last write; always 0 with read-your-writes.",
                 "読み手自身の最後の書き込みより古い状態を返した読み取りの数です。read-your-writes では常に 0 になります。",
             ),
         ),
         Measure(
             "p99_lag_ms",
-            _text("Projection lag, 99th percentile", "投影の遅れ（99 パーセンタイル）"),
+            Text("Projection lag, 99th percentile", "投影の遅れ（99 パーセンタイル）"),
             "ms",
-            _text(
+            Text(
                 "Time from a write's commit until the read model applied it, over every write of the run.",
                 "書き込みのコミットから読み取りモデルへの反映までの時間で、実行中のすべての書き込みについて求めます。",
             ),
         ),
-        Measure("max_lag_ms", _text("Longest projection lag", "投影の遅れの最大値"), "ms"),
-        Measure("mean_lag_ms", _text("Mean projection lag", "投影の遅れの平均"), "ms"),
-        Measure("p50_lag_ms", _text("Median projection lag", "投影の遅れの中央値"), "ms"),
+        Measure("max_lag_ms", Text("Longest projection lag", "投影の遅れの最大値"), "ms"),
+        Measure("mean_lag_ms", Text("Mean projection lag", "投影の遅れの平均"), "ms"),
+        Measure("p50_lag_ms", Text("Median projection lag", "投影の遅れの中央値"), "ms"),
         Measure(
             "own_write_miss_fraction",
-            _text("Share of own-write misses", "自分の書き込みが見えなかった割合"),
-            help=_text(
+            Text("Share of own-write misses", "自分の書き込みが見えなかった割合"),
+            help=Text(
                 "Own-write misses over the reads by clients that had written before.",
                 "以前に書き込んだことのあるクライアントによる読み取りのうち、自分の書き込みが見えなかったものの割合です。",
             ),
         ),
         Measure(
             "command_side_reads",
-            _text("Reads sent to the command side", "コマンド側へ回した読み取り"),
+            Text("Reads sent to the command side", "コマンド側へ回した読み取り"),
             "",
-            _text(
+            Text(
                 "Read-your-writes only: reads whose client's last write had not reached the read model yet.",
                 "read-your-writes のときだけ生じます。クライアントの最後の書き込みがまだ読み取りモデルに届いていなかった読み取りです。",
             ),
         ),
-        Measure("backlog_max", _text("Largest backlog", "滞留の最大数"), "events"),
+        Measure("backlog_max", Text("Largest backlog", "滞留の最大数"), "events"),
         Measure(
             "backlog_at_resume",
-            _text("Backlog when the projector resumed", "プロジェクター再開時の滞留"),
+            Text("Backlog when the projector resumed", "プロジェクター再開時の滞留"),
             "events",
         ),
         Measure(
             "recovery_s",
-            _text("Catch-up time after the pause", "停止後に追いつくまでの時間"),
+            Text("Catch-up time after the pause", "停止後に追いつくまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the projector's resumption until the backlog first empties; empty when there was no pause or it did not empty before the end.",
                 "プロジェクターの再開から、滞留が初めて空になるまでの時間です。停止がなかったときや、終了までに空にならなかったときは値がありません。",
             ),
         ),
-        Measure("writes", _text("Writes committed", "コミットした書き込み")),
-        Measure("reads", _text("Reads", "読み取り数")),
+        Measure("writes", Text("Writes committed", "コミットした書き込み")),
+        Measure("reads", Text("Reads", "読み取り数")),
         Measure(
             "reads_after_own_write",
-            _text("Reads by clients that had written", "書き込んだことのあるクライアントによる読み取り"),
+            Text("Reads by clients that had written", "書き込んだことのあるクライアントによる読み取り"),
             "",
         ),
-        Measure("stale_reads", _text("Stale reads", "古い読み取り")),
+        Measure("stale_reads", Text("Stale reads", "古い読み取り")),
         Measure(
             "projector_load",
-            _text("Projector load (write rate / projector speed)", "プロジェクターの負荷（書き込みレート ÷ 処理速度）"),
-            help=_text(
+            Text("Projector load (write rate / projector speed)", "プロジェクターの負荷（書き込みレート ÷ 処理速度）"),
+            help=Text(
                 "rho of the M/M/1 queue; without a pause it is also the expected share of stale reads with any_replica.",
                 "M/M/1 キューの ρ です。停止がなければ、「任意のレプリカ」での古い読み取りの割合の期待値でもあります。",
             ),
         ),
     ),
-    source=_text(
+    source=Text(
         "The M/M/1 queue (Kleinrock, Queueing Systems, 1975): exponential lag with rate mu − lambda and stale reads "
         "with probability rho; session guarantees (Terry et al., 1994); Martin Fowler, 'CQRS' (2011)",
         "M/M/1 キュー（Kleinrock『Queueing Systems』、1975 年）：遅れは率 μ − λ の指数分布、古い読み取りの確率は ρ。"
@@ -596,12 +583,12 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("writers", _text("Clients (writes)", "クライアント（書き込み）"), 0.08, 0.2),
-            Node("command", _text("Command side (write model)", "コマンド側（書き込みモデル）"), 0.35, 0.2),
-            Node("log", _text("Event log", "イベントログ"), 0.62, 0.2),
-            Node("projector", _text("Projector", "プロジェクター"), 0.9, 0.5),
-            Node("read_model", _text("Read model", "読み取りモデル"), 0.62, 0.8),
-            Node("readers", _text("Clients (reads)", "クライアント（読み取り）"), 0.08, 0.8),
+            Node("writers", Text("Clients (writes)", "クライアント（書き込み）"), 0.08, 0.2),
+            Node("command", Text("Command side (write model)", "コマンド側（書き込みモデル）"), 0.35, 0.2),
+            Node("log", Text("Event log", "イベントログ"), 0.62, 0.2),
+            Node("projector", Text("Projector", "プロジェクター"), 0.9, 0.5),
+            Node("read_model", Text("Read model", "読み取りモデル"), 0.62, 0.8),
+            Node("readers", Text("Clients (reads)", "クライアント（読み取り）"), 0.08, 0.8),
         ),
         links=(
             ("writers", "command"),
@@ -613,16 +600,16 @@ SCENARIO = Scenario(
         ),
     ),
     presets=(
-        Preset("healthy", _text("Healthy projector at 50 % load", "負荷 50 % の健全なプロジェクター"), dict(HEALTHY)),
+        Preset("healthy", Text("Healthy projector at 50 % load", "負荷 50 % の健全なプロジェクター"), dict(HEALTHY)),
         Preset(
             "near-saturation",
-            _text("Projector near saturation (90 %)", "飽和寸前のプロジェクター（負荷 90 %）"),
+            Text("Projector near saturation (90 %)", "飽和寸前のプロジェクター（負荷 90 %）"),
             {**HEALTHY, "write_rate": 45.0, "duration_s": 120.0},
         ),
-        Preset("projector-pause", _text("Projector pauses for 10 s", "プロジェクターが 10 秒止まる"), dict(PAUSE)),
+        Preset("projector-pause", Text("Projector pauses for 10 s", "プロジェクターが 10 秒止まる"), dict(PAUSE)),
         Preset(
             "read-your-writes",
-            _text(
+            Text(
                 "Read-your-writes hides the lag from the writer",
                 "read-your-writes なら書き込んだ本人には遅れが見えない",
             ),

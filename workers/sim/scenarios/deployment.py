@@ -92,10 +92,6 @@ BUCKETS_PER_WINDOW = 60
 MAX_BUCKETS = 40000
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def failure_probability(error_rate: float, latency_ms: float, timeout_ms: float) -> float:
     """P(a request fails): an error, or an exponential latency of mean latency_ms beyond timeout_ms."""
     return 1.0 - (1.0 - error_rate) * (1.0 - math.exp(-timeout_ms / latency_ms))
@@ -296,7 +292,7 @@ def simulate(params: dict[str, Any], seed: int) -> Outcome:
         heapq.heappush(queue, (at, next(order), kind, index, generation))
 
     def note(at: float, kind: str, en: str, ja: str) -> None:
-        out.events.append(Event(round(at, 3), kind, _text(en, ja)))
+        out.events.append(Event(round(at, 3), kind, Text(en, ja)))
 
     def count_capacity() -> None:
         nonlocal peak_existing, min_ready
@@ -638,26 +634,26 @@ def _params() -> tuple[Param, ...]:
             "strategy",
             "choice",
             "rolling",
-            _text("Strategy", "デプロイ方式"),
-            _text(
+            Text("Strategy", "デプロイ方式"),
+            Text(
                 "How the new version replaces the old one: all instances at once, one extra box and then rolling batches, rolling batches, a second full fleet switched over (blue/green), a weighted canary, or waves that grow.",
                 "新バージョンで旧バージョンを置き換える方法です。全台を一度に、1 台だけ追加してからバッチで順に、バッチで順に、もう 1 組のフリートへ一度に切り替え（ブルー/グリーン）、重み付きのカナリア、規模を広げていくウェーブから選びます。",
             ),
             choices=(
-                Choice("all_at_once", _text("All at once", "一括入れ替え")),
-                Choice("one_box", _text("One-box, then rolling", "ワンボックスの後にローリング")),
-                Choice("rolling", _text("Rolling", "ローリング")),
-                Choice("blue_green", _text("Blue/green", "ブルー/グリーン")),
-                Choice("canary", _text("Canary", "カナリア")),
-                Choice("waves", _text("Waves", "ウェーブ")),
+                Choice("all_at_once", Text("All at once", "一括入れ替え")),
+                Choice("one_box", Text("One-box, then rolling", "ワンボックスの後にローリング")),
+                Choice("rolling", Text("Rolling", "ローリング")),
+                Choice("blue_green", Text("Blue/green", "ブルー/グリーン")),
+                Choice("canary", Text("Canary", "カナリア")),
+                Choice("waves", Text("Waves", "ウェーブ")),
             ),
         ),
         Param(
             "fleet",
             "int",
             10,
-            _text("Fleet size", "フリートの台数"),
-            _text("Instances that serve the old version before the deployment.", "デプロイ前に旧バージョンで応答しているインスタンスの数です。"),
+            Text("Fleet size", "フリートの台数"),
+            Text("Instances that serve the old version before the deployment.", "デプロイ前に旧バージョンで応答しているインスタンスの数です。"),
             unit="instances",
             min=2,
             max=100,
@@ -666,8 +662,8 @@ def _params() -> tuple[Param, ...]:
             "batch_pct",
             "float",
             20.0,
-            _text("Batch size", "バッチサイズ"),
-            _text(
+            Text("Batch size", "バッチサイズ"),
+            Text(
                 "Share of the fleet replaced per rolling step (rounded up to whole instances). Used by rolling and by the rolling phase after a one-box.",
                 "ローリングの 1 ステップで入れ替えるフリートの割合です（台数は切り上げ）。ローリングと、ワンボックスの後のローリングで使います。",
             ),
@@ -680,8 +676,8 @@ def _params() -> tuple[Param, ...]:
             "surge",
             "bool",
             False,
-            _text("Surge (start new beside old)", "サージ（旧版の隣に新版を起動）"),
-            _text(
+            Text("Surge (start new beside old)", "サージ（旧版の隣に新版を起動）"),
+            Text(
                 "On: each batch starts beside the old instances, which leave once it is up (capacity above 100 %). Off: each batch is replaced in place and stops serving while it restarts (capacity below 100 %). Rolling and waves.",
                 "オンなら各バッチを旧インスタンスの隣で起動し、起動し終えたら旧インスタンスを外します（容量は 100 % を超えます）。オフならその場で入れ替え、再起動の間は応答しません（容量は 100 % を下回ります）。ローリングとウェーブで使います。",
             ),
@@ -690,8 +686,8 @@ def _params() -> tuple[Param, ...]:
             "waves",
             "int",
             4,
-            _text("Waves", "ウェーブ数"),
-            _text(
+            Text("Waves", "ウェーブ数"),
+            Text(
                 "Number of waves for the waves strategy: one box, then 10 % of the fleet, then the rest split evenly over the remaining waves.",
                 "ウェーブ方式のウェーブ数です。まず 1 台、次にフリートの 10 %、残りを残りのウェーブに均等に分けます。",
             ),
@@ -702,8 +698,8 @@ def _params() -> tuple[Param, ...]:
             "canary_pct",
             "float",
             10.0,
-            _text("Canary traffic share", "カナリアへのトラフィック割合"),
-            _text(
+            Text("Canary traffic share", "カナリアへのトラフィック割合"),
+            Text(
                 "Share of traffic the canary receives by weight in its first step; the next step moves all traffic.",
                 "カナリアが最初のステップで重みに従って受けるトラフィックの割合です。次のステップで全トラフィックを移します。",
             ),
@@ -716,8 +712,8 @@ def _params() -> tuple[Param, ...]:
             "bad_version",
             "bool",
             True,
-            _text("New version is bad", "新バージョンに不具合がある"),
-            _text(
+            Text("New version is bad", "新バージョンに不具合がある"),
+            Text(
                 "On: the new version fails more often or is slower, as set below. Off: it behaves exactly like the old one.",
                 "オンなら、新バージョンは下の設定どおりに失敗が多いか遅くなります。オフなら旧バージョンとまったく同じに振る舞います。",
             ),
@@ -726,8 +722,8 @@ def _params() -> tuple[Param, ...]:
             "bad_error_rate",
             "float",
             0.2,
-            _text("Bad version's error rate", "不具合版のエラー率"),
-            _text("Share of the bad version's requests that fail (timeouts come on top).", "不具合のある新バージョンで失敗するリクエストの割合です（タイムアウトは別に加わります）。"),
+            Text("Bad version's error rate", "不具合版のエラー率"),
+            Text("Share of the bad version's requests that fail (timeouts come on top).", "不具合のある新バージョンで失敗するリクエストの割合です（タイムアウトは別に加わります）。"),
             min=0,
             max=1,
         ),
@@ -735,8 +731,8 @@ def _params() -> tuple[Param, ...]:
             "bad_latency_factor",
             "float",
             1.0,
-            _text("Bad version's latency factor", "不具合版のレイテンシー倍率"),
-            _text(
+            Text("Bad version's latency factor", "不具合版のレイテンシー倍率"),
+            Text(
                 "The bad version's mean latency as a multiple of the old one's; slower responses fail more often through the timeout.",
                 "不具合のある新バージョンの平均レイテンシーが旧バージョンの何倍かです。遅くなるほどタイムアウトで失敗しやすくなります。",
             ),
@@ -748,8 +744,8 @@ def _params() -> tuple[Param, ...]:
             "latency_ms",
             "float",
             100.0,
-            _text("Mean latency", "平均レイテンシー"),
-            _text("Mean response time of the old version; latencies are exponential.", "旧バージョンの平均応答時間です。レイテンシーは指数分布に従います。"),
+            Text("Mean latency", "平均レイテンシー"),
+            Text("Mean response time of the old version; latencies are exponential.", "旧バージョンの平均応答時間です。レイテンシーは指数分布に従います。"),
             unit="ms",
             min=1,
             max=5000,
@@ -758,8 +754,8 @@ def _params() -> tuple[Param, ...]:
             "timeout_ms",
             "float",
             1000.0,
-            _text("Client timeout", "クライアントのタイムアウト"),
-            _text("A response slower than this counts as a failed request.", "これより遅い応答は失敗したリクエストとして数えます。"),
+            Text("Client timeout", "クライアントのタイムアウト"),
+            Text("A response slower than this counts as a failed request.", "これより遅い応答は失敗したリクエストとして数えます。"),
             unit="ms",
             min=10,
             max=60000,
@@ -768,8 +764,8 @@ def _params() -> tuple[Param, ...]:
             "baseline_error_rate",
             "float",
             0.001,
-            _text("Baseline error rate", "平常時のエラー率"),
-            _text("Share of the old version's requests that fail.", "旧バージョンで失敗するリクエストの割合です。"),
+            Text("Baseline error rate", "平常時のエラー率"),
+            Text("Share of the old version's requests that fail.", "旧バージョンで失敗するリクエストの割合です。"),
             min=0,
             max=0.5,
         ),
@@ -777,8 +773,8 @@ def _params() -> tuple[Param, ...]:
             "bake_time_s",
             "float",
             120.0,
-            _text("Bake time", "ベイクタイム"),
-            _text(
+            Text("Bake time", "ベイクタイム"),
+            Text(
                 "How long each step is watched, once its instances serve, before the next step (and before the deployment counts as complete).",
                 "各ステップのインスタンスが応答し始めてから、次のステップへ進む前（最後はデプロイ完了とみなす前）に監視し続ける時間です。",
             ),
@@ -790,8 +786,8 @@ def _params() -> tuple[Param, ...]:
             "rollback_error_threshold",
             "float",
             0.01,
-            _text("Rollback alarm threshold", "ロールバックアラームの閾値"),
-            _text(
+            Text("Rollback alarm threshold", "ロールバックアラームの閾値"),
+            Text(
                 "The alarm fires when the error rate over the monitor window exceeds this share.",
                 "監視ウィンドウのエラー率がこの割合を超えるとアラームが鳴ります。",
             ),
@@ -802,22 +798,22 @@ def _params() -> tuple[Param, ...]:
             "alarm_scope",
             "choice",
             "fleet",
-            _text("Alarm watches", "アラームの監視対象"),
-            _text(
+            Text("Alarm watches", "アラームの監視対象"),
+            Text(
                 "Fleet: the error rate of every instance together, where one new box is diluted. New version: only the new version's requests. A canary always watches its own requests.",
                 "フリート全体なら全インスタンスをまとめたエラー率で、新しい 1 台の影響は薄まります。新バージョンなら新バージョンのリクエストだけを見ます。カナリアは常に自身のリクエストを見ます。",
             ),
             choices=(
-                Choice("fleet", _text("Whole fleet", "フリート全体")),
-                Choice("new_version", _text("New version only", "新バージョンのみ")),
+                Choice("fleet", Text("Whole fleet", "フリート全体")),
+                Choice("new_version", Text("New version only", "新バージョンのみ")),
             ),
         ),
         Param(
             "alarm_min_requests",
             "int",
             100,
-            _text("Alarm minimum requests", "アラームの最低リクエスト数"),
-            _text(
+            Text("Alarm minimum requests", "アラームの最低リクエスト数"),
+            Text(
                 "The alarm judges only once the watched requests in the window reach this many.",
                 "ウィンドウ内の監視対象リクエストがこの件数に達して初めてアラームが判定します。",
             ),
@@ -829,8 +825,8 @@ def _params() -> tuple[Param, ...]:
             "monitor_window_s",
             "float",
             60.0,
-            _text("Monitor window", "監視ウィンドウ"),
-            _text("The alarm's error rate covers this many trailing seconds.", "アラームのエラー率は直近のこの秒数を対象にします。"),
+            Text("Monitor window", "監視ウィンドウ"),
+            Text("The alarm's error rate covers this many trailing seconds.", "アラームのエラー率は直近のこの秒数を対象にします。"),
             unit="s",
             min=5,
             max=600,
@@ -839,8 +835,8 @@ def _params() -> tuple[Param, ...]:
             "auto_rollback",
             "bool",
             True,
-            _text("Automatic rollback", "自動ロールバック"),
-            _text(
+            Text("Automatic rollback", "自動ロールバック"),
+            Text(
                 "On: an alarm during the rollout or its bakes stops it and rolls back at once. Off: the rollout goes on and the alarm only pages a human.",
                 "オンなら、ロールアウト中やベイク中のアラームでデプロイを止め、すぐにロールバックします。オフならロールアウトは続き、アラームは担当者を呼び出すだけです。",
             ),
@@ -849,8 +845,8 @@ def _params() -> tuple[Param, ...]:
             "human_response_s",
             "float",
             900.0,
-            _text("Human response time", "人手での対応時間"),
-            _text(
+            Text("Human response time", "人手での対応時間"),
+            Text(
                 "Time from a page to a human's rollback, for alarms the automation does not act on; 0 means nobody acts within the run.",
                 "自動化が対処しないアラームで、呼び出しから人がロールバックするまでの時間です。0 ならこの実行の間は誰も対応しません。",
             ),
@@ -862,8 +858,8 @@ def _params() -> tuple[Param, ...]:
             "request_rate",
             "float",
             200.0,
-            _text("Request rate", "リクエストレート"),
-            _text("Mean rate of the Poisson request stream across the fleet.", "フリート全体に届くポアソン到着のリクエストの平均レートです。"),
+            Text("Request rate", "リクエストレート"),
+            Text("Mean rate of the Poisson request stream across the fleet.", "フリート全体に届くポアソン到着のリクエストの平均レートです。"),
             unit="req/s",
             min=1,
             max=5000,
@@ -872,8 +868,8 @@ def _params() -> tuple[Param, ...]:
             "instance_start_s",
             "float",
             30.0,
-            _text("Instance start time", "インスタンスの起動時間"),
-            _text("Time from starting an instance until it is ready to serve.", "インスタンスを起動してから応答できるようになるまでの時間です。"),
+            Text("Instance start time", "インスタンスの起動時間"),
+            Text("Time from starting an instance until it is ready to serve.", "インスタンスを起動してから応答できるようになるまでの時間です。"),
             unit="s",
             min=1,
             max=600,
@@ -908,8 +904,8 @@ SCENARIO = Scenario(
     slug="deployment",
     pattern="rolling-deployment",
     also_patterns=("blue-green-deployment", "canary-release", "automatic-rollback", "staggered-deployment"),
-    title=_text("Deployment strategies and automatic rollback", "デプロイ方式と自動ロールバック"),
-    description=_text(
+    title=Text("Deployment strategies and automatic rollback", "デプロイ方式と自動ロールバック"),
+    description=Text(
         "A fleet behind a load balancer serves steady traffic while a new version rolls out: all at once, one box "
         "first, in rolling batches, in waves, as a blue/green switch or as a weighted canary. The new version may "
         "be bad (more errors, or slower responses that time out). An alarm watches the error rate over a window; "
@@ -926,37 +922,37 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="instances",
-            title=_text("Instances by version", "バージョン別のインスタンス数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("instances", "インスタンス数"),
+            title=Text("Instances by version", "バージョン別のインスタンス数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("instances", "インスタンス数"),
             series=(
-                Series("old", _text("old version", "旧バージョン")),
-                Series("new", _text("new version (good)", "新バージョン（正常）")),
-                Series("bad", _text("new version (bad)", "新バージョン（不具合）")),
-                Series("starting", _text("starting", "起動中")),
+                Series("old", Text("old version", "旧バージョン")),
+                Series("new", Text("new version (good)", "新バージョン（正常）")),
+                Series("bad", Text("new version (bad)", "新バージョン（不具合）")),
+                Series("starting", Text("starting", "起動中")),
             ),
         ),
         Chart(
             id="error_rate",
-            title=_text("Error rate over the monitor window", "監視ウィンドウのエラー率"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("error rate (%)", "エラー率（%）"),
+            title=Text("Error rate over the monitor window", "監視ウィンドウのエラー率"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("error rate (%)", "エラー率（%）"),
             series=(
-                Series("alarm_rate", _text("what the alarm watches", "アラームの監視値")),
-                Series("new_rate", _text("new version", "新バージョン")),
-                Series("old_rate", _text("old version", "旧バージョン")),
-                Series("threshold", _text("threshold", "閾値")),
+                Series("alarm_rate", Text("what the alarm watches", "アラームの監視値")),
+                Series("new_rate", Text("new version", "新バージョン")),
+                Series("old_rate", Text("old version", "旧バージョン")),
+                Series("threshold", Text("threshold", "閾値")),
             ),
         ),
         Chart(
             id="failed",
-            title=_text("Failed requests (cumulative)", "失敗したリクエスト（累計）"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests", "リクエスト数"),
+            title=Text("Failed requests (cumulative)", "失敗したリクエスト（累計）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests", "リクエスト数"),
             series=(
-                Series("failed", _text("all failed", "失敗の合計")),
-                Series("failed_bad", _text("failed on the bad version", "不具合版での失敗")),
-                Series("unserved", _text("no instance to serve", "応答できるインスタンスなし")),
+                Series("failed", Text("all failed", "失敗の合計")),
+                Series("failed_bad", Text("failed on the bad version", "不具合版での失敗")),
+                Series("unserved", Text("no instance to serve", "応答できるインスタンスなし")),
             ),
         ),
     ),
@@ -964,117 +960,117 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "failed_requests",
-            _text("Failed requests", "失敗したリクエスト"),
+            Text("Failed requests", "失敗したリクエスト"),
             "req",
-            _text(
+            Text(
                 "Every failure in the run: the old version's baseline, the new version's and requests no instance could serve.",
                 "実行中のすべての失敗です。旧バージョンの平常時の失敗、新バージョンでの失敗、応答できるインスタンスがなかったリクエストを含みます。",
             ),
         ),
-        Measure("failed_on_bad_version", _text("Failed on the bad version", "不具合版で失敗したリクエスト"), "req"),
-        Measure("rolled_back", _text("Rolled back (1 = yes)", "ロールバックした（1 = はい）")),
+        Measure("failed_on_bad_version", Text("Failed on the bad version", "不具合版で失敗したリクエスト"), "req"),
+        Measure("rolled_back", Text("Rolled back (1 = yes)", "ロールバックした（1 = はい）")),
         Measure(
             "time_to_detect_s",
-            _text("Time to detect", "検知までの時間"),
+            Text("Time to detect", "検知までの時間"),
             "s",
-            _text(
+            Text(
                 "From the first request a bad instance serves until the alarm; empty if it never fired.",
                 "不具合のあるインスタンスが最初のリクエストに応答してからアラームが鳴るまでです。鳴らなければ値がありません。",
             ),
         ),
         Measure(
             "time_to_rollback_s",
-            _text("Time to roll back", "ロールバックまでの時間"),
+            Text("Time to roll back", "ロールバックまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the first request a bad instance serves until no bad instance serves; empty if that never happened.",
                 "不具合のあるインスタンスが最初のリクエストに応答してから、不具合のあるインスタンスが 1 台も応答しなくなるまでです。そうならなければ値がありません。",
             ),
         ),
         Measure(
             "deploy_duration_s",
-            _text("Deployment duration", "デプロイにかかった時間"),
+            Text("Deployment duration", "デプロイにかかった時間"),
             "s",
-            _text(
+            Text(
                 "From the start until the rollout completed or, if it was rolled back first, until the old version ran on every instance again.",
                 "開始から、ロールアウトが完了するまで、または先にロールバックした場合は全台が旧バージョンに戻るまでです。",
             ),
         ),
         Measure(
             "peak_capacity_pct",
-            _text("Peak instances", "最大インスタンス数"),
+            Text("Peak instances", "最大インスタンス数"),
             "%",
-            _text(
+            Text(
                 "Most instances in existence at once (starting or serving), as a share of the fleet: what you need room and quota for.",
                 "同時に存在したインスタンス（起動中と応答中）の最大数をフリートに対する割合で示します。必要な空き容量やクォータにあたります。",
             ),
         ),
         Measure(
             "min_capacity_pct",
-            _text("Minimum ready instances", "応答可能なインスタンスの最小数"),
+            Text("Minimum ready instances", "応答可能なインスタンスの最小数"),
             "%",
-            _text(
+            Text(
                 "Fewest instances ready to serve at once, as a share of the fleet.",
                 "応答できる状態のインスタンスが最も少なかったときの数を、フリートに対する割合で示します。",
             ),
         ),
         Measure(
-            "requests_on_bad_version", _text("Requests served by the bad version", "不具合版が受けたリクエスト"), "req"
+            "requests_on_bad_version", Text("Requests served by the bad version", "不具合版が受けたリクエスト"), "req"
         ),
         Measure(
             "unserved_requests",
-            _text("Requests with no instance to serve them", "応答できるインスタンスがなかったリクエスト"),
+            Text("Requests with no instance to serve them", "応答できるインスタンスがなかったリクエスト"),
             "req",
         ),
-        Measure("total_requests", _text("Requests", "リクエスト数"), "req"),
+        Measure("total_requests", Text("Requests", "リクエスト数"), "req"),
         Measure(
             "expected_failed_requests",
-            _text("Expected failed requests for this schedule", "このスケジュールでの失敗数の期待値"),
+            Text("Expected failed requests for this schedule", "このスケジュールでの失敗数の期待値"),
             "req",
-            _text(
+            Text(
                 "The model's mean failures given when each version served, to compare with the count.",
                 "各バージョンがいつ応答していたかを前提にしたモデル上の平均の失敗数です。実際の件数と比べるためのものです。",
             ),
         ),
-        Measure("completed", _text("Rollout completed (1 = yes)", "ロールアウトが完了した（1 = はい）")),
+        Measure("completed", Text("Rollout completed (1 = yes)", "ロールアウトが完了した（1 = はい）")),
         Measure(
             "rollback_by",
-            _text("Rolled back by", "ロールバックの実行者"),
-            help=_text(
+            Text("Rolled back by", "ロールバックの実行者"),
+            help=Text(
                 "automatic, human, or empty.",
                 "automatic（自動）か human（人手）です。ロールバックしなかった場合は値がありません。",
             ),
         ),
-        Measure("alarm_at_s", _text("Alarm at", "アラームの時刻"), "s"),
-        Measure("steps", _text("Steps in the plan", "計画のステップ数")),
+        Measure("alarm_at_s", Text("Alarm at", "アラームの時刻"), "s"),
+        Measure("steps", Text("Steps in the plan", "計画のステップ数")),
         Measure(
             "planned_duration_s",
-            _text("Planned duration", "計画上の所要時間"),
+            Text("Planned duration", "計画上の所要時間"),
             "s",
-            _text(
+            Text(
                 "Steps × (instance start + bake time).", "ステップ数 ×（インスタンスの起動時間 + ベイクタイム）です。"
             ),
         ),
-        Measure("deploy_started_at_s", _text("Deployment started at", "デプロイの開始時刻"), "s"),
+        Measure("deploy_started_at_s", Text("Deployment started at", "デプロイの開始時刻"), "s"),
         Measure(
             "old_version_failure_rate",
-            _text("Old version's failure probability", "旧バージョンの失敗確率"),
-            help=_text(
+            Text("Old version's failure probability", "旧バージョンの失敗確率"),
+            help=Text(
                 "Its error rate combined with the chance of exceeding the timeout.",
                 "エラー率とタイムアウトを超える確率を合わせたものです。",
             ),
         ),
         Measure(
             "new_version_failure_rate",
-            _text("New version's failure probability", "新バージョンの失敗確率"),
-            help=_text(
+            Text("New version's failure probability", "新バージョンの失敗確率"),
+            help=Text(
                 "Its error rate combined with the chance of exceeding the timeout.",
                 "エラー率とタイムアウトを超える確率を合わせたものです。",
             ),
         ),
-        Measure("simulated_s", _text("Simulated time", "シミュレーション時間"), "s"),
+        Measure("simulated_s", Text("Simulated time", "シミュレーション時間"), "s"),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Clare Liguori, 'Automating safe, hands-off deployments' (Amazon Builders' Library, 2020): one-box, waves, bake time, "
         "automatic rollback on alarms; the blast radius rate × share × time × error rate, checked against the schedule",
         "Clare Liguori「Automating safe, hands-off deployments」（Amazon Builders' Library、2020 年）のワンボックス、ウェーブ、"
@@ -1082,43 +1078,43 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.08, 0.5),
-            Node("lb", _text("Load balancer", "ロードバランサー"), 0.35, 0.5),
-            Node("old", _text("Old version", "旧バージョン"), 0.65, 0.25),
-            Node("new", _text("New version", "新バージョン"), 0.65, 0.75),
-            Node("pipeline", _text("Deployment pipeline and alarm", "デプロイパイプラインとアラーム"), 0.92, 0.5),
+            Node("clients", Text("Clients", "クライアント"), 0.08, 0.5),
+            Node("lb", Text("Load balancer", "ロードバランサー"), 0.35, 0.5),
+            Node("old", Text("Old version", "旧バージョン"), 0.65, 0.25),
+            Node("new", Text("New version", "新バージョン"), 0.65, 0.75),
+            Node("pipeline", Text("Deployment pipeline and alarm", "デプロイパイプラインとアラーム"), 0.92, 0.5),
         ),
         links=(("clients", "lb"), ("lb", "old"), ("lb", "new"), ("pipeline", "old"), ("pipeline", "new")),
     ),
     presets=(
         Preset(
             "all-at-once-bad",
-            _text("All at once with a bad version", "不具合版を一括で入れ替える"),
+            Text("All at once with a bad version", "不具合版を一括で入れ替える"),
             {**BASE, "strategy": "all_at_once", "auto_rollback": False},
         ),
         Preset(
             "one-box-bake",
-            _text("One box + bake time catches it", "ワンボックスとベイクタイムで食い止める"),
+            Text("One box + bake time catches it", "ワンボックスとベイクタイムで食い止める"),
             {**BASE, "strategy": "one_box", "alarm_scope": "new_version", "bake_time_s": 300.0},
         ),
         Preset(
             "rolling-20",
-            _text("Rolling 20 %", "20 % ずつのローリング"),
+            Text("Rolling 20 %", "20 % ずつのローリング"),
             {**BASE, "strategy": "rolling"},
         ),
         Preset(
             "blue-green-switch-back",
-            _text("Blue/green switch and switch back", "ブルー/グリーンで切り替えて切り戻す"),
+            Text("Blue/green switch and switch back", "ブルー/グリーンで切り替えて切り戻す"),
             {**BASE, "strategy": "blue_green"},
         ),
         Preset(
             "canary-auto-rollback",
-            _text("Canary with automatic rollback", "自動ロールバック付きのカナリア"),
+            Text("Canary with automatic rollback", "自動ロールバック付きのカナリア"),
             {**BASE, "strategy": "canary", "alarm_scope": "new_version"},
         ),
         Preset(
             "waves-good",
-            _text("Waves (good version)", "ウェーブ（正常な新バージョン）"),
+            Text("Waves (good version)", "ウェーブ（正常な新バージョン）"),
             {**BASE, "strategy": "waves", "bad_version": False, "bake_time_s": 60.0},
         ),
     ),

@@ -297,10 +297,6 @@ def _events(
     return events
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 DEFAULTS = {
     "health_check_interval_s": 10.0,
     "unhealthy_threshold": 3,
@@ -320,8 +316,8 @@ SCENARIO = Scenario(
     slug="failover",
     pattern="failover",
     also_patterns=("recovery-objectives",),
-    title=_text("Failover with DNS and asynchronous replication", "DNS と非同期レプリケーションによるフェイルオーバー"),
-    description=_text(
+    title=Text("Failover with DNS and asynchronous replication", "DNS と非同期レプリケーションによるフェイルオーバー"),
+    description=Text(
         "A primary database takes writes from many clients and ships each one to a standby asynchronously. At a set "
         "moment the primary dies. After several health checks in a row fail, the standby is promoted and DNS is "
         "updated to point at it; each client keeps its cached answer until its TTL runs out, so the clients move over "
@@ -337,8 +333,8 @@ SCENARIO = Scenario(
             "health_check_interval_s",
             "float",
             DEFAULTS["health_check_interval_s"],
-            _text("Health check interval", "ヘルスチェックの間隔"),
-            _text("Seconds between two probes of the primary.", "プライマリへのヘルスチェックの間隔（秒）です。"),
+            Text("Health check interval", "ヘルスチェックの間隔"),
+            Text("Seconds between two probes of the primary.", "プライマリへのヘルスチェックの間隔（秒）です。"),
             unit="s",
             min=0.5,
             max=120,
@@ -348,8 +344,8 @@ SCENARIO = Scenario(
             "unhealthy_threshold",
             "int",
             DEFAULTS["unhealthy_threshold"],
-            _text("Unhealthy threshold", "異常と判定する失敗回数"),
-            _text(
+            Text("Unhealthy threshold", "異常と判定する失敗回数"),
+            Text(
                 "Failed probes in a row before the primary is declared down and failover starts.",
                 "ヘルスチェックがこの回数続けて失敗すると、プライマリを停止と判定してフェイルオーバーを始めます。",
             ),
@@ -360,8 +356,8 @@ SCENARIO = Scenario(
             "check_timeout_s",
             "float",
             DEFAULTS["check_timeout_s"],
-            _text("Check timeout", "ヘルスチェックのタイムアウト"),
-            _text(
+            Text("Check timeout", "ヘルスチェックのタイムアウト"),
+            Text(
                 "How long a probe waits for an answer; a probe of the dead primary fails only when this runs out.",
                 "1 回のヘルスチェックが応答を待つ時間です。停止したプライマリへのチェックは、この時間が過ぎて初めて失敗になります。",
             ),
@@ -374,8 +370,8 @@ SCENARIO = Scenario(
             "promotion_s",
             "float",
             DEFAULTS["promotion_s"],
-            _text("Promotion time", "昇格にかかる時間"),
-            _text(
+            Text("Promotion time", "昇格にかかる時間"),
+            Text(
                 "Time from the failover decision until the standby accepts writes as the new primary; DNS is updated then.",
                 "フェイルオーバーを決めてから、待機系が新しいプライマリとして書き込みを受け付けるまでの時間です。その時点で DNS を更新します。",
             ),
@@ -388,8 +384,8 @@ SCENARIO = Scenario(
             "dns_ttl_s",
             "float",
             DEFAULTS["dns_ttl_s"],
-            _text("DNS TTL", "DNS の TTL"),
-            _text(
+            Text("DNS TTL", "DNS の TTL"),
+            Text(
                 "How long a client keeps a DNS answer; each client looks the name up again every TTL, at its own moment. 0 means every write looks it up.",
                 "クライアントが DNS の応答をキャッシュしておく時間です。各クライアントはそれぞれのタイミングで TTL ごとに名前を引き直します。0 なら書き込みのたびに引きます。",
             ),
@@ -402,8 +398,8 @@ SCENARIO = Scenario(
             "replication_lag_ms",
             "float",
             DEFAULTS["replication_lag_ms"],
-            _text("Replication lag", "レプリケーションの遅れ"),
-            _text(
+            Text("Replication lag", "レプリケーションの遅れ"),
+            Text(
                 "Time from the primary acknowledging a write until the standby has it (the mean, if exponential). 0 is synchronous replication.",
                 "プライマリが書き込みを受け付けてから待機系に届くまでの時間です（指数分布なら平均）。0 は同期レプリケーションです。",
             ),
@@ -416,22 +412,22 @@ SCENARIO = Scenario(
             "lag_distribution",
             "choice",
             DEFAULTS["lag_distribution"],
-            _text("Lag distribution", "遅れの分布"),
-            _text(
+            Text("Lag distribution", "遅れの分布"),
+            Text(
                 "Whether every write takes exactly the replication lag, or a random time exponentially distributed around it.",
                 "どの書き込みもちょうどレプリケーションの遅れだけかかるか、それを平均とする指数分布のランダムな時間がかかるかです。",
             ),
             choices=(
-                Choice("constant", _text("Constant", "一定")),
-                Choice("exponential", _text("Exponential", "指数分布")),
+                Choice("constant", Text("Constant", "一定")),
+                Choice("exponential", Text("Exponential", "指数分布")),
             ),
         ),
         Param(
             "write_rate",
             "float",
             DEFAULTS["write_rate"],
-            _text("Write rate", "書き込みレート"),
-            _text(
+            Text("Write rate", "書き込みレート"),
+            Text(
                 "Mean writes per second from all clients together (Poisson).",
                 "全クライアント合計の 1 秒あたりの平均書き込み数です（ポアソン到着）。",
             ),
@@ -444,8 +440,8 @@ SCENARIO = Scenario(
             "clients",
             "int",
             DEFAULTS["clients"],
-            _text("Clients", "クライアント数"),
-            _text(
+            Text("Clients", "クライアント数"),
+            Text(
                 "Clients sharing the writes; each caches DNS on its own and sends one write at a time.",
                 "書き込みを分け合うクライアントの数です。各クライアントは DNS を個別にキャッシュし、書き込みを 1 件ずつ送ります。",
             ),
@@ -456,8 +452,8 @@ SCENARIO = Scenario(
             "retry_interval_s",
             "float",
             DEFAULTS["retry_interval_s"],
-            _text("Retry interval", "リトライの間隔"),
-            _text(
+            Text("Retry interval", "リトライの間隔"),
+            Text(
                 "A client retries a failed write this often (and at once when it learns the new address); later writes wait behind it.",
                 "クライアントは失敗した書き込みをこの間隔でリトライします（新しいアドレスを知ったときはすぐに送ります）。後続の書き込みは、その書き込みが終わるまで待ちます。",
             ),
@@ -470,8 +466,8 @@ SCENARIO = Scenario(
             "fail_at_s",
             "float",
             DEFAULTS["fail_at_s"],
-            _text("Primary fails at", "プライマリの停止時刻"),
-            _text(
+            Text("Primary fails at", "プライマリの停止時刻"),
+            Text(
                 "When the primary dies; it does not come back.",
                 "プライマリが停止する時刻です。停止したまま戻りません。",
             ),
@@ -484,8 +480,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             DEFAULTS["duration_s"],
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time.", "シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time.", "シミュレーション上の時間です。"),
             unit="s",
             min=10,
             max=1800,
@@ -495,33 +491,33 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="writes",
-            title=_text("Writes per second", "1 秒あたりの書き込み数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("writes/s", "書き込み/秒"),
+            title=Text("Writes per second", "1 秒あたりの書き込み数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("writes/s", "書き込み/秒"),
             series=(
-                Series("offered", _text("sent by clients", "クライアントの送信分")),
-                Series("acknowledged", _text("acknowledged", "受け付け済み")),
-                Series("failed", _text("failed attempts", "失敗した試行")),
+                Series("offered", Text("sent by clients", "クライアントの送信分")),
+                Series("acknowledged", Text("acknowledged", "受け付け済み")),
+                Series("failed", Text("failed attempts", "失敗した試行")),
             ),
         ),
         Chart(
             id="replication",
-            title=_text("Writes not yet on the standby", "待機系にまだ届いていない書き込み"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("writes", "書き込み数"),
+            title=Text("Writes not yet on the standby", "待機系にまだ届いていない書き込み"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("writes", "書き込み数"),
             series=(
-                Series("unreplicated", _text("acknowledged, not replicated", "受け付け済み・未複製")),
-                Series("lost", _text("lost in the failover", "フェイルオーバーで消失")),
+                Series("unreplicated", Text("acknowledged, not replicated", "受け付け済み・未複製")),
+                Series("lost", Text("lost in the failover", "フェイルオーバーで消失")),
             ),
         ),
         Chart(
             id="clients",
-            title=_text("Clients", "クライアント"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of clients", "クライアントの割合（%）"),
+            title=Text("Clients", "クライアント"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("% of clients", "クライアントの割合（%）"),
             series=(
-                Series("on_new_primary", _text("pointing at the new primary", "新しいプライマリを参照")),
-                Series("waiting", _text("holding a failed write", "失敗した書き込みを保留中")),
+                Series("on_new_primary", Text("pointing at the new primary", "新しいプライマリを参照")),
+                Series("waiting", Text("holding a failed write", "失敗した書き込みを保留中")),
             ),
         ),
     ),
@@ -529,115 +525,115 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "rto_s",
-            _text("Recovery time (RTO)", "復旧時間（RTO）"),
+            Text("Recovery time (RTO)", "復旧時間（RTO）"),
             "s",
-            _text(
+            Text(
                 "From the failure until every client's writes succeed again, i.e. until the last client has switched to the new primary; none if that is after the end of the run.",
                 "障害から、すべてのクライアントの書き込みが再び成功するまで、つまり最後のクライアントが新しいプライマリに切り替わるまでの時間です。実行の終了までに切り替わらなければ値がありません。",
             ),
         ),
         Measure(
             "rpo_s",
-            _text("Recovery point (RPO)", "復旧時点（RPO）"),
+            Text("Recovery point (RPO)", "復旧時点（RPO）"),
             "s",
-            _text(
+            Text(
                 "The window of lost data, from the oldest lost write to the failure; 0 when nothing was lost.",
                 "失われたデータの時間幅で、失われた最古の書き込みから障害までの時間です。何も失われなければ 0 です。",
             ),
         ),
         Measure(
             "lost_writes",
-            _text("Acknowledged writes lost", "失われた受け付け済みの書き込み"),
-            help=_text(
+            Text("Acknowledged writes lost", "失われた受け付け済みの書き込み"),
+            help=Text(
                 "Writes the old primary acknowledged that had not reached the standby when it died; on average write rate × mean lag (Little's law).",
                 "プライマリが受け付けたものの、停止した時点で待機系に届いていなかった書き込みです。平均すると書き込みレート × 平均の遅れになります（リトルの法則）。",
             ),
         ),
         Measure(
             "rto_mean_s",
-            _text("Recovery time, mean over clients", "復旧時間（クライアントの平均）"),
+            Text("Recovery time, mean over clients", "復旧時間（クライアントの平均）"),
             "s",
-            _text(
+            Text(
                 "From the failure until a client has switched to the new primary, averaged over the clients.",
                 "障害からクライアントが新しいプライマリに切り替わるまでの時間を、クライアント全体で平均した値です。",
             ),
         ),
         Measure(
             "first_write_ok_s",
-            _text("Time to the first acknowledged write", "最初の書き込みが受け付けられるまでの時間"),
+            Text("Time to the first acknowledged write", "最初の書き込みが受け付けられるまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the failure until the new primary acknowledges the first write sent after it.",
                 "障害から、その後に送られた書き込みを新しいプライマリが初めて受け付けるまでの時間です。",
             ),
         ),
         Measure(
             "detection_s",
-            _text("Detection time", "検知までの時間"),
+            Text("Detection time", "検知までの時間"),
             "s",
-            _text(
+            Text(
                 "From the failure until enough health checks in a row have failed to declare the primary down.",
                 "障害から、ヘルスチェックが決めた回数だけ続けて失敗し、プライマリを停止と判定するまでの時間です。",
             ),
         ),
         Measure(
             "failover_s",
-            _text("Time until DNS is updated", "DNS が更新されるまでの時間"),
+            Text("Time until DNS is updated", "DNS が更新されるまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the failure until the standby is promoted and DNS answers with it: detection plus promotion.",
                 "障害から、待機系が昇格して DNS が新しいプライマリを返すようになるまでの時間です。検知と昇格の時間を合わせたものです。",
             ),
         ),
         Measure(
             "rto_bound_s",
-            _text("Worst-case recovery time", "最悪の場合の復旧時間"),
+            Text("Worst-case recovery time", "最悪の場合の復旧時間"),
             "s",
-            _text(
+            Text(
                 "Unhealthy threshold × health check interval + check timeout + promotion time + DNS TTL.",
                 "異常と判定する失敗回数 × ヘルスチェックの間隔 + ヘルスチェックのタイムアウト + 昇格にかかる時間 + DNS の TTL です。",
             ),
         ),
         Measure(
             "failed_writes",
-            _text("Failed write attempts", "失敗した書き込みの試行"),
-            help=_text(
+            Text("Failed write attempts", "失敗した書き込みの試行"),
+            help=Text(
                 "Attempts sent to the dead primary, retries included.",
                 "停止したプライマリに送られて失敗した試行の数で、リトライも含みます。",
             ),
         ),
         Measure(
             "delayed_writes",
-            _text("Writes delayed by the failover", "フェイルオーバーで待たされた書き込み"),
-            help=_text(
+            Text("Writes delayed by the failover", "フェイルオーバーで待たされた書き込み"),
+            help=Text(
                 "Writes that waited in a client and were then acknowledged by the new primary.",
                 "クライアントで待たされた後、新しいプライマリに受け付けられた書き込みです。",
             ),
         ),
         Measure(
             "max_write_wait_s",
-            _text("Longest wait for a write", "書き込みの最長待ち時間"),
+            Text("Longest wait for a write", "書き込みの最長待ち時間"),
             "s",
-            _text(
+            Text(
                 "The longest any acknowledged write waited from being sent until it was acknowledged.",
                 "受け付けられた書き込みのうち、送られてから受け付けられるまでに最も長く待ったものの待ち時間です。",
             ),
         ),
         Measure(
             "acknowledged_writes",
-            _text("Acknowledged writes", "受け付けた書き込み"),
-            help=_text(
+            Text("Acknowledged writes", "受け付けた書き込み"),
+            help=Text(
                 "Every write acknowledged in the run, the lost ones included.",
                 "実行中に受け付けたすべての書き込みで、失われたものも含みます。",
             ),
         ),
         Measure(
             "unacknowledged_writes",
-            _text("Writes still waiting at the end", "終了時にまだ待っている書き込み"),
+            Text("Writes still waiting at the end", "終了時にまだ待っている書き込み"),
         ),
-        Measure("offered_writes", _text("Writes sent by clients", "クライアントが送った書き込み")),
+        Measure("offered_writes", Text("Writes sent by clients", "クライアントが送った書き込み")),
     ),
-    source=_text(
+    source=Text(
         "RTO and RPO as defined in AWS, 'Disaster Recovery of Workloads on AWS' (2021); detection after threshold × interval as in "
         "Route 53 health checks; lost writes = rate × lag by Little's law; Beyer et al., Site Reliability Engineering (2016), ch. 23 and 26",
         "AWS「Disaster Recovery of Workloads on AWS」（2021 年）の RTO と RPO の定義、Route 53 のヘルスチェックと同じく失敗回数 × 間隔で検知、"
@@ -645,32 +641,32 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.12, 0.5),
-            Node("dns", _text("DNS", "DNS"), 0.45, 0.12),
-            Node("primary", _text("Primary", "プライマリ"), 0.8, 0.3),
-            Node("standby", _text("Standby", "待機系"), 0.8, 0.78),
+            Node("clients", Text("Clients", "クライアント"), 0.12, 0.5),
+            Node("dns", Text("DNS", "DNS"), 0.45, 0.12),
+            Node("primary", Text("Primary", "プライマリ"), 0.8, 0.3),
+            Node("standby", Text("Standby", "待機系"), 0.8, 0.78),
         ),
         links=(("clients", "dns"), ("clients", "primary"), ("clients", "standby"), ("primary", "standby")),
     ),
     presets=(
         Preset(
             "async-short-ttl",
-            _text("Async replication, short TTL", "非同期レプリケーション、短い TTL"),
+            Text("Async replication, short TTL", "非同期レプリケーション、短い TTL"),
             {**DEFAULTS, "dns_ttl_s": 15.0, "duration_s": 120.0},
         ),
         Preset(
             "long-ttl",
-            _text("Long DNS TTL (RTO dominated by caches)", "長い DNS の TTL（RTO の大半を DNS キャッシュが占める）"),
+            Text("Long DNS TTL (RTO dominated by caches)", "長い DNS の TTL（RTO の大半を DNS キャッシュが占める）"),
             {**DEFAULTS, "dns_ttl_s": 300.0, "duration_s": 420.0},
         ),
         Preset(
             "sync-replication",
-            _text("Synchronous replication (RPO 0)", "同期レプリケーション（RPO 0）"),
+            Text("Synchronous replication (RPO 0)", "同期レプリケーション（RPO 0）"),
             {**DEFAULTS, "replication_lag_ms": 0.0, "dns_ttl_s": 15.0, "duration_s": 120.0},
         ),
         Preset(
             "slow-detection",
-            _text("Slow detection (long interval, high threshold)", "遅い検知（長い間隔、多い失敗回数）"),
+            Text("Slow detection (long interval, high threshold)", "遅い検知（長い間隔、多い失敗回数）"),
             {
                 **DEFAULTS,
                 "health_check_interval_s": 30.0,
@@ -682,7 +678,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "jittery-lag",
-            _text(
+            Text(
                 "Jittery lag: the oldest lost write is older than the mean lag",
                 "遅れのばらつき：失われた最古の書き込みは平均の遅れよりも古い",
             ),

@@ -57,10 +57,6 @@ LAG_MARKS = (10.0, 60.0, 600.0)
 PUBLISH, DONE, STOP, START = range(4)
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def consumer_rates(params: dict[str, Any]) -> list[float]:
     """Each subscriber's consumer rate (a failing consumer keeps the normal rate when up)."""
     rates = [float(params["consumer_rate"])] * params["subscribers"]
@@ -179,7 +175,7 @@ class FanOut:
                     self.events.append(
                         Event(
                             self.now, "dead-letter",
-                            _text(f"Subscriber {i + 1}: a poison message went to the dead-letter queue after {count} receives", f"サブスクライバー {i + 1}：毒メッセージが {count} 回受信された後、デッドレターキューに移されました"),
+                            Text(f"Subscriber {i + 1}: a poison message went to the dead-letter queue after {count} receives", f"サブスクライバー {i + 1}：毒メッセージが {count} 回受信された後、デッドレターキューに移されました"),
                         )
                     )  # fmt: skip
                 self._settle(i, m)
@@ -219,7 +215,7 @@ class FanOut:
         self.events.append(
             Event(
                 self.now, "outage",
-                _text(f"Subscriber {i + 1}'s consumer stops; its queue keeps every message", f"サブスクライバー {i + 1} のコンシューマーが止まりました。キューはメッセージをすべて保持します"),
+                Text(f"Subscriber {i + 1}'s consumer stops; its queue keeps every message", f"サブスクライバー {i + 1} のコンシューマーが止まりました。キューはメッセージをすべて保持します"),
             )
         )  # fmt: skip
 
@@ -229,7 +225,7 @@ class FanOut:
         self.events.append(
             Event(
                 self.now, "recovered",
-                _text(f"Subscriber {i + 1}'s consumer is back with {backlog:,} messages to work through", f"サブスクライバー {i + 1} のコンシューマーが復帰しました。処理待ちのメッセージは {backlog:,} 件です"),
+                Text(f"Subscriber {i + 1}'s consumer is back with {backlog:,} messages to work through", f"サブスクライバー {i + 1} のコンシューマーが復帰しました。処理待ちのメッセージは {backlog:,} 件です"),
             )
         )  # fmt: skip
         if self.in_hand[i] < 0 and self.queues[i]:
@@ -242,7 +238,7 @@ class FanOut:
         self.events.append(
             Event(
                 self.now, "caught-up",
-                _text(f"Subscriber {i + 1} has caught up: its queue is empty", f"サブスクライバー {i + 1} が追いつきました。キューは空です"),
+                Text(f"Subscriber {i + 1} has caught up: its queue is empty", f"サブスクライバー {i + 1} が追いつきました。キューは空です"),
             )
         )  # fmt: skip
 
@@ -265,7 +261,7 @@ class FanOut:
             self.events.append(
                 Event(
                     self.published[self.oldest[i]] + mark, "lag",
-                    _text(f"Subscriber {i + 1}'s oldest message is {mark:g} s old", f"サブスクライバー {i + 1} の最も古いメッセージが {mark:g} 秒滞留しています"),
+                    Text(f"Subscriber {i + 1}'s oldest message is {mark:g} s old", f"サブスクライバー {i + 1} の最も古いメッセージが {mark:g} 秒滞留しています"),
                 )
             )  # fmt: skip
 
@@ -369,8 +365,8 @@ SCENARIO = Scenario(
     slug="fan-out",
     pattern="fan-out",
     also_patterns=("publish-subscribe", "message-queue"),
-    title=_text("Fan-out", "ファンアウト"),
-    description=_text(
+    title=Text("Fan-out", "ファンアウト"),
+    description=Text(
         "A publisher publishes each message once to a topic, which copies it into one queue per subscriber. Each "
         "subscriber's consumer drains its own queue at its own speed. Make the last subscriber slow or take it down "
         "for a while: its queue grows and its oldest message ages, while every other subscriber keeps its short lag. "
@@ -387,8 +383,8 @@ SCENARIO = Scenario(
             "subscribers",
             "int",
             BASE["subscribers"],
-            _text("Subscribers", "サブスクライバー数"),
-            _text(
+            Text("Subscribers", "サブスクライバー数"),
+            Text(
                 "Queues subscribed to the topic, each with one consumer.",
                 "トピックを購読するキューの数です。キューごとにコンシューマーが 1 つずつあります。",
             ),
@@ -399,8 +395,8 @@ SCENARIO = Scenario(
             "publish_rate",
             "float",
             BASE["publish_rate"],
-            _text("Publish rate", "発行レート"),
-            _text(
+            Text("Publish rate", "発行レート"),
+            Text(
                 "Mean rate of the Poisson stream of published messages.",
                 "発行されるメッセージ（ポアソン到着）の平均レートです。",
             ),
@@ -413,23 +409,23 @@ SCENARIO = Scenario(
             "consumer_rates",
             "choice",
             BASE["consumer_rates"],
-            _text("Consumer speeds", "コンシューマーの速さ"),
-            _text(
+            Text("Consumer speeds", "コンシューマーの速さ"),
+            Text(
                 "Equal: every consumer runs at the consumer rate. One slow: the last subscriber runs at the slow rate. One failing: the last subscriber's consumer stops during the outage.",
                 "「均等」では、すべてのコンシューマーが標準の処理レートで動きます。「1 つが遅い」では、最後のサブスクライバーだけが遅いレートで動きます。「1 つがしばらく故障」では、最後のサブスクライバーのコンシューマーが停止期間中に止まります。",
             ),
             choices=(
-                Choice("equal", _text("Equal", "均等")),
-                Choice("one_slow", _text("One slow", "1 つが遅い")),
-                Choice("one_failing", _text("One failing for a while", "1 つがしばらく故障")),
+                Choice("equal", Text("Equal", "均等")),
+                Choice("one_slow", Text("One slow", "1 つが遅い")),
+                Choice("one_failing", Text("One failing for a while", "1 つがしばらく故障")),
             ),
         ),
         Param(
             "consumer_rate",
             "float",
             BASE["consumer_rate"],
-            _text("Consumer rate", "標準の処理レート"),
-            _text(
+            Text("Consumer rate", "標準の処理レート"),
+            Text(
                 "Messages per second a normal consumer processes on average (exponential processing times).",
                 "通常のコンシューマーが 1 秒あたりに処理する平均メッセージ数です（処理時間は指数分布）。",
             ),
@@ -442,8 +438,8 @@ SCENARIO = Scenario(
             "slow_consumer_rate",
             "float",
             BASE["slow_consumer_rate"],
-            _text("Slow consumer rate", "遅いコンシューマーの処理レート"),
-            _text(
+            Text("Slow consumer rate", "遅いコンシューマーの処理レート"),
+            Text(
                 "The last subscriber's rate when one consumer is slow; below the publish rate its queue grows without bound.",
                 "「1 つが遅い」ときの最後のサブスクライバーのレートです。発行レートより小さいと、そのキューは際限なく伸びます。",
             ),
@@ -456,8 +452,8 @@ SCENARIO = Scenario(
             "poison_prob",
             "float",
             BASE["poison_prob"],
-            _text("Poison probability", "毒メッセージの確率"),
-            _text(
+            Text("Poison probability", "毒メッセージの確率"),
+            Text(
                 "Probability that a message is poison: processing it always fails, for every subscriber.",
                 "メッセージが毒メッセージである確率です。毒メッセージの処理はどのサブスクライバーでも必ず失敗します。",
             ),
@@ -469,8 +465,8 @@ SCENARIO = Scenario(
             "max_receives",
             "int",
             BASE["max_receives"],
-            _text("Max receives", "最大受信回数"),
-            _text(
+            Text("Max receives", "最大受信回数"),
+            Text(
                 "A message whose processing has failed on this many receives goes to the dead-letter queue (SQS maxReceiveCount).",
                 "この回数の受信で処理に失敗したメッセージは、デッドレターキューに移されます（SQS の maxReceiveCount）。",
             ),
@@ -481,8 +477,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             BASE["duration_s"],
-            _text("Duration", "シミュレーション時間"),
-            _text(
+            Text("Duration", "シミュレーション時間"),
+            Text(
                 "How long the publisher publishes; the run ends then, and what is still queued counts as pending.",
                 "パブリッシャーが発行を続ける時間です。実行はその時点で終わり、キューに残ったメッセージは未処理として数えます。",
             ),
@@ -495,8 +491,8 @@ SCENARIO = Scenario(
             "outage_at_s",
             "float",
             BASE["outage_at_s"],
-            _text("Outage at", "停止の開始時刻"),
-            _text(
+            Text("Outage at", "停止の開始時刻"),
+            Text(
                 "When the failing consumer stops (one failing only).",
                 "故障するコンシューマーが止まる時刻です（「1 つがしばらく故障」のときだけ使います）。",
             ),
@@ -509,8 +505,8 @@ SCENARIO = Scenario(
             "outage_s",
             "float",
             BASE["outage_s"],
-            _text("Outage length", "停止の長さ"),
-            _text(
+            Text("Outage length", "停止の長さ"),
+            Text(
                 "How long the failing consumer stays down; then it works through its queue at the consumer rate.",
                 "故障したコンシューマーが止まっている時間です。その後は標準の処理レートでキューを処理していきます。",
             ),
@@ -523,169 +519,167 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="depth",
-            title=_text("Queue depth", "キューの深さ"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("messages", "メッセージ数"),
+            title=Text("Queue depth", "キューの深さ"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("messages", "メッセージ数"),
             series=(
-                Series(
-                    "depth_last", _text("last subscriber (slow or failing)", "最後のサブスクライバー（遅い・故障）")
-                ),
-                Series("depth_others_max", _text("deepest of the others", "他のサブスクライバーで最も深いキュー")),
-                Series("depth_others_mean", _text("others on average", "他のサブスクライバーの平均")),
+                Series("depth_last", Text("last subscriber (slow or failing)", "最後のサブスクライバー（遅い・故障）")),
+                Series("depth_others_max", Text("deepest of the others", "他のサブスクライバーで最も深いキュー")),
+                Series("depth_others_mean", Text("others on average", "他のサブスクライバーの平均")),
             ),
         ),
         Chart(
             id="deliveries",
-            title=_text("Deliveries per second", "1 秒あたりの配信数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("messages/s", "メッセージ/秒"),
+            title=Text("Deliveries per second", "1 秒あたりの配信数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("messages/s", "メッセージ/秒"),
             series=(
-                Series("published_per_s", _text("published", "発行")),
+                Series("published_per_s", Text("published", "発行")),
                 Series(
-                    "delivered_last_per_s", _text("delivered to the last subscriber", "最後のサブスクライバーへの配信")
+                    "delivered_last_per_s", Text("delivered to the last subscriber", "最後のサブスクライバーへの配信")
                 ),
                 Series(
                     "delivered_others_per_s",
-                    _text("delivered to each other subscriber", "他のサブスクライバー 1 つあたりの配信"),
+                    Text("delivered to each other subscriber", "他のサブスクライバー 1 つあたりの配信"),
                 ),
             ),
         ),
         Chart(
             id="lag",
-            title=_text("Age of the oldest undelivered message", "未配信で最も古いメッセージの経過時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("seconds", "秒"),
+            title=Text("Age of the oldest undelivered message", "未配信で最も古いメッセージの経過時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("seconds", "秒"),
             series=(
-                Series("lag_last", _text("last subscriber", "最後のサブスクライバー")),
-                Series("lag_others_max", _text("worst of the others", "他のサブスクライバーでの最大")),
+                Series("lag_last", Text("last subscriber", "最後のサブスクライバー")),
+                Series("lag_others_max", Text("worst of the others", "他のサブスクライバーでの最大")),
             ),
         ),
         Chart(
             id="dead-letters",
-            title=_text("Dead letters (cumulative)", "デッドレター（累計）"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("messages", "メッセージ数"),
+            title=Text("Dead letters (cumulative)", "デッドレター（累計）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("messages", "メッセージ数"),
             series=(
-                Series("dead_lettered", _text("in the dead-letter queues", "デッドレターキュー内")),
-                Series("poison_copies", _text("poison copies published", "発行された毒メッセージのコピー")),
+                Series("dead_lettered", Text("in the dead-letter queues", "デッドレターキュー内")),
+                Series("poison_copies", Text("poison copies published", "発行された毒メッセージのコピー")),
             ),
         ),
     ),
     results=(
-        Measure("published", _text("Published", "発行数"), "msg"),
-        Measure("poison_published", _text("Poison messages published", "発行された毒メッセージ"), "msg"),
-        Measure("delivered", _text("Delivered, per subscriber", "サブスクライバーごとの配信数"), "msg"),
+        Measure("published", Text("Published", "発行数"), "msg"),
+        Measure("poison_published", Text("Poison messages published", "発行された毒メッセージ"), "msg"),
+        Measure("delivered", Text("Delivered, per subscriber", "サブスクライバーごとの配信数"), "msg"),
         Measure(
             "max_lag_s",
-            _text("Worst lag, per subscriber", "サブスクライバーごとの最大の遅れ"),
+            Text("Worst lag, per subscriber", "サブスクライバーごとの最大の遅れ"),
             "s",
-            _text(
+            Text(
                 "The age of the oldest message not yet delivered or dead-lettered, at its worst.",
                 "まだ配信もデッドレターへの移動もされていない最も古いメッセージの経過時間の最大値です。",
             ),
         ),
         Measure(
             "dead_lettered",
-            _text("Dead-lettered", "デッドレターキューに移された数"),
+            Text("Dead-lettered", "デッドレターキューに移された数"),
             "msg",
-            _text(
+            Text(
                 "Copies moved to a dead-letter queue, over all subscribers.",
                 "デッドレターキューに移されたコピーの、全サブスクライバーでの合計です。",
             ),
         ),
         Measure(
             "dead_lettered_by_subscriber",
-            _text("Dead-lettered, per subscriber", "サブスクライバーごとのデッドレター数"),
+            Text("Dead-lettered, per subscriber", "サブスクライバーごとのデッドレター数"),
             "msg",
         ),
         Measure(
             "pending",
-            _text("Pending at the end, per subscriber", "終了時の未処理数（サブスクライバーごと）"),
+            Text("Pending at the end, per subscriber", "終了時の未処理数（サブスクライバーごと）"),
             "msg",
-            _text(
+            Text(
                 "Still queued or in hand when publishing stopped.",
                 "発行が終わった時点で、まだキューにあるか処理中のメッセージです。",
             ),
         ),
         Measure(
             "lost",
-            _text("Lost", "失われたメッセージ"),
+            Text("Lost", "失われたメッセージ"),
             "msg",
-            _text(
+            Text(
                 "Published × subscribers − delivered − dead-lettered − pending: 0 when no copy went missing.",
                 "発行数 × サブスクライバー数 − 配信数 − デッドレター数 − 未処理数です。コピーが 1 つも失われなければ 0 です。",
             ),
         ),
-        Measure("lag_at_end_s", _text("Lag at the end, per subscriber", "終了時の遅れ（サブスクライバーごと）"), "s"),
+        Measure("lag_at_end_s", Text("Lag at the end, per subscriber", "終了時の遅れ（サブスクライバーごと）"), "s"),
         Measure(
             "mean_latency_s",
-            _text("Mean time to delivery, per subscriber", "配信までの平均時間（サブスクライバーごと）"),
+            Text("Mean time to delivery, per subscriber", "配信までの平均時間（サブスクライバーごと）"),
             "s",
-            _text(
+            Text(
                 "From publish to delivery; 1/(μ − λ) for a healthy M/M/1 subscriber.",
                 "発行から配信までの時間です。正常な M/M/1 のサブスクライバーなら 1/(μ − λ) です。",
             ),
         ),
         Measure(
-            "max_depth", _text("Deepest queue, per subscriber", "最大のキューの深さ（サブスクライバーごと）"), "msg"
+            "max_depth", Text("Deepest queue, per subscriber", "最大のキューの深さ（サブスクライバーごと）"), "msg"
         ),
         Measure(
             "consumer_rates_per_s",
-            _text("Consumer rates, per subscriber", "コンシューマーの処理レート（サブスクライバーごと）"),
+            Text("Consumer rates, per subscriber", "コンシューマーの処理レート（サブスクライバーごと）"),
             "msg/s",
         ),
         Measure(
             "dead_letter_receives_min",
-            _text("Fewest receives before dead-lettering", "デッドレターキューに移るまでの受信回数（最小）"),
-            help=_text(
+            Text("Fewest receives before dead-lettering", "デッドレターキューに移るまでの受信回数（最小）"),
+            help=Text(
                 "Equals max receives when the redrive rule holds.",
                 "リドライブポリシー（maxReceiveCount）のとおりに動いていれば、最大受信回数と等しくなります。",
             ),
         ),
         Measure(
             "dead_letter_receives_max",
-            _text("Most receives before dead-lettering", "デッドレターキューに移るまでの受信回数（最大）"),
+            Text("Most receives before dead-lettering", "デッドレターキューに移るまでの受信回数（最大）"),
         ),
         Measure(
             "caught_up_at_s",
-            _text("Caught up at", "追いついた時刻"),
+            Text("Caught up at", "追いついた時刻"),
             "s",
-            _text(
+            Text(
                 "When the failing subscriber's queue first emptied after its outage.",
                 "故障したサブスクライバーのキューが、停止の後に初めて空になった時刻です。",
             ),
         ),
     ),  # fmt: skip
     run=run,
-    source=_text(
+    source=Text(
         "Conservation of messages (delivered + dead-lettered + pending = published × subscribers); the M/M/1 mean time in system 1/(μ − λ) (Kleinrock, Queueing Systems Vol. 1, 1975); the fluid approximation of an overloaded queue; SQS maxReceiveCount",
         "メッセージの保存則（配信済み + デッドレター + 未処理 = 発行数 × サブスクライバー数）、M/M/1 の平均系内時間 1/(μ − λ)（Kleinrock『Queueing Systems Vol. 1』、1975 年）、過負荷の待ち行列の流体近似、SQS の maxReceiveCount",
     ),
     topology=Topology(
         nodes=(
-            Node("publisher", _text("Publisher", "パブリッシャー"), 0.07, 0.42),
-            Node("topic", _text("Topic", "トピック"), 0.25, 0.42),
+            Node("publisher", Text("Publisher", "パブリッシャー"), 0.07, 0.42),
+            Node("topic", Text("Topic", "トピック"), 0.25, 0.42),
             *(
-                Node(f"queue_{k}", _text(f"Queue {k}", f"キュー {k}"), 0.5, 0.08 + 0.2 * (k - 1))
+                Node(f"queue_{k}", Text(f"Queue {k}", f"キュー {k}"), 0.5, 0.08 + 0.2 * (k - 1))
                 for k in range(1, DRAWN)
             ),
             Node(
                 f"queue_{DRAWN}",
-                _text(f"Queue {DRAWN} (or the last)", f"キュー {DRAWN}（または最後のキュー）"),
+                Text(f"Queue {DRAWN} (or the last)", f"キュー {DRAWN}（または最後のキュー）"),
                 0.5,
                 0.88,
             ),
             *(
-                Node(f"consumer_{k}", _text(f"Consumer {k}", f"コンシューマー {k}"), 0.8, 0.08 + 0.2 * (k - 1))
+                Node(f"consumer_{k}", Text(f"Consumer {k}", f"コンシューマー {k}"), 0.8, 0.08 + 0.2 * (k - 1))
                 for k in range(1, DRAWN)
             ),
             Node(
                 f"consumer_{DRAWN}",
-                _text(f"Consumer {DRAWN} (or the last)", f"コンシューマー {DRAWN}（または最後のコンシューマー）"),
+                Text(f"Consumer {DRAWN} (or the last)", f"コンシューマー {DRAWN}（または最後のコンシューマー）"),
                 0.8,
                 0.88,
             ),
-            Node("dlq", _text("Dead-letter queue", "デッドレターキュー"), 0.25, 0.85),
+            Node("dlq", Text("Dead-letter queue", "デッドレターキュー"), 0.25, 0.85),
         ),
         links=(
             ("publisher", "topic"),
@@ -695,16 +689,16 @@ SCENARIO = Scenario(
         ),
     ),  # fmt: skip
     presets=(
-        Preset("all-healthy", _text("All healthy", "すべて正常"), {**BASE, "consumer_rates": "equal"}),
-        Preset("one-slow", _text("One slow subscriber", "遅いサブスクライバーが 1 つ"), dict(BASE)),
+        Preset("all-healthy", Text("All healthy", "すべて正常"), {**BASE, "consumer_rates": "equal"}),
+        Preset("one-slow", Text("One slow subscriber", "遅いサブスクライバーが 1 つ"), dict(BASE)),
         Preset(
             "poison-dlq",
-            _text("Poison messages go to the DLQ", "毒メッセージは DLQ へ"),
+            Text("Poison messages go to the DLQ", "毒メッセージは DLQ へ"),
             {**BASE, "consumer_rates": "equal", "consumer_rate": 40.0, "poison_prob": 0.05},
         ),
         Preset(
             "failing-catches-up",
-            _text("A consumer fails for a while and catches up", "コンシューマーがしばらく止まり、その後追いつく"),
+            Text("A consumer fails for a while and catches up", "コンシューマーがしばらく止まり、その後追いつく"),
             {**BASE, "consumer_rates": "one_failing"},
         ),
     ),

@@ -62,10 +62,6 @@ DRAWN_INSTANCES = 6
 STATE_ORDER = ("idle", "ok", "busy", "degraded", "down")
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def schedule(steps: int) -> list[int]:
     """The percentages the flag goes through: the last `steps` of 1, 5, 25, 50, 100."""
     return list(LADDER[len(LADDER) - steps :])
@@ -148,7 +144,7 @@ def simulate(params: dict[str, Any], seed: int) -> Outcome:
     exposed_sum = 0.0  # sum over instances of the user share each one exposes
 
     def note(at: float, kind: str, en: str, ja: str) -> None:
-        out.events.append(Event(round(at, 3), kind, _text(en, ja)))
+        out.events.append(Event(round(at, 3), kind, Text(en, ja)))
 
     def first_poll_after(at: float, i: int) -> float:
         return at + (phase[i] - at) % poll
@@ -380,8 +376,8 @@ BASE = {
 SCENARIO = Scenario(
     slug="feature-flags",
     pattern="feature-flags",
-    title=_text("Feature flag rollout and kill switch", "フィーチャーフラグの段階的展開とキルスイッチ"),
-    description=_text(
+    title=Text("Feature flag rollout and kill switch", "フィーチャーフラグの段階的展開とキルスイッチ"),
+    description=Text(
         "A new feature is already deployed behind a flag. The flag goes up step by step (1, 5, 25, 50, 100 % of "
         "users, each user sticky to a hashed bucket), and the instances pick every change up by polling the flag "
         "service. If the feature is faulty, a kill switch flips automatically once the error rate among flagged "
@@ -397,8 +393,8 @@ SCENARIO = Scenario(
             "rollout_steps",
             "int",
             5,
-            _text("Rollout steps", "展開のステップ数"),
-            _text(
+            Text("Rollout steps", "展開のステップ数"),
+            Text(
                 "How many steps of the ladder 1, 5, 25, 50, 100 % the flag takes, counted from the top: 5 runs all of them, 3 runs 25, 50, 100 %, 1 turns 100 % on at once.",
                 "1、5、25、50、100 % という段階のうち、上から数えていくつを使うかです。5 ならすべて、3 なら 25、50、100 %、1 なら一度に 100 % にします。",
             ),
@@ -410,8 +406,8 @@ SCENARIO = Scenario(
             "step_interval_s",
             "float",
             120.0,
-            _text("Time between steps", "ステップの間隔"),
-            _text("The flag service raises the percentage this often.", "フラグサービスが割合を引き上げる間隔です。"),
+            Text("Time between steps", "ステップの間隔"),
+            Text("The flag service raises the percentage this often.", "フラグサービスが割合を引き上げる間隔です。"),
             unit="s",
             min=10,
             max=3600,
@@ -420,8 +416,8 @@ SCENARIO = Scenario(
             "faulty",
             "bool",
             True,
-            _text("Feature is faulty", "機能に不具合がある"),
-            _text(
+            Text("Feature is faulty", "機能に不具合がある"),
+            Text(
                 "On: requests that get the feature fail with the fault error rate. Off: they fail like any other request.",
                 "オンなら、機能が有効なリクエストは不具合時のエラー率で失敗します。オフなら他のリクエストと同じ割合で失敗します。",
             ),
@@ -430,8 +426,8 @@ SCENARIO = Scenario(
             "fault_error_rate",
             "float",
             0.2,
-            _text("Fault error rate", "不具合時のエラー率"),
-            _text(
+            Text("Fault error rate", "不具合時のエラー率"),
+            Text(
                 "Share of the faulty feature's requests that fail.",
                 "不具合のある機能が有効なリクエストのうち、失敗する割合です。",
             ),
@@ -442,8 +438,8 @@ SCENARIO = Scenario(
             "baseline_error_rate",
             "float",
             0.001,
-            _text("Baseline error rate", "平常時のエラー率"),
-            _text(
+            Text("Baseline error rate", "平常時のエラー率"),
+            Text(
                 "Share of requests that fail without the feature (and with a healthy one).",
                 "機能が無効なとき（および正常な機能）に失敗するリクエストの割合です。",
             ),
@@ -454,8 +450,8 @@ SCENARIO = Scenario(
             "kill_switch_threshold",
             "float",
             0.02,
-            _text("Kill switch threshold", "キルスイッチの閾値"),
-            _text(
+            Text("Kill switch threshold", "キルスイッチの閾値"),
+            Text(
                 "The kill switch flips automatically when the error rate among flagged requests over the monitor window exceeds this share.",
                 "監視ウィンドウ内のフラグ対象リクエストのエラー率がこの割合を超えると、キルスイッチが自動で入ります。",
             ),
@@ -466,8 +462,8 @@ SCENARIO = Scenario(
             "kill_min_requests",
             "int",
             200,
-            _text("Kill switch minimum requests", "キルスイッチの最低リクエスト数"),
-            _text(
+            Text("Kill switch minimum requests", "キルスイッチの最低リクエスト数"),
+            Text(
                 "The kill switch judges only once the window holds this many flagged requests; a small step may never get there.",
                 "ウィンドウ内のフラグ対象リクエストがこの件数に達して初めて判定します。小さなステップではそこまで届かないこともあります。",
             ),
@@ -479,8 +475,8 @@ SCENARIO = Scenario(
             "monitor_window_s",
             "float",
             60.0,
-            _text("Monitor window", "監視ウィンドウ"),
-            _text(
+            Text("Monitor window", "監視ウィンドウ"),
+            Text(
                 "The kill switch's error rate covers this many trailing seconds.",
                 "キルスイッチが見るエラー率は、直近のこの秒数を対象にします。",
             ),
@@ -492,8 +488,8 @@ SCENARIO = Scenario(
             "poll_interval_s",
             "float",
             30.0,
-            _text("Poll interval", "ポーリング間隔"),
-            _text(
+            Text("Poll interval", "ポーリング間隔"),
+            Text(
                 "How often each instance fetches the flag configuration, at its own random phase; a change reaches every instance within one interval.",
                 "各インスタンスがフラグの設定を取得する間隔です（タイミングはインスタンスごとにランダム）。変更は 1 間隔以内に全インスタンスへ届きます。",
             ),
@@ -505,8 +501,8 @@ SCENARIO = Scenario(
             "instances",
             "int",
             6,
-            _text("Instances", "インスタンス数"),
-            _text(
+            Text("Instances", "インスタンス数"),
+            Text(
                 "Instances serving the users; requests are spread evenly over them.",
                 "利用者に応答するインスタンスの数です。リクエストは均等に振り分けます。",
             ),
@@ -517,8 +513,8 @@ SCENARIO = Scenario(
             "users",
             "int",
             20000,
-            _text("Users", "利用者数"),
-            _text(
+            Text("Users", "利用者数"),
+            Text(
                 "Users hashed to buckets 0..99; each request comes from one of them at random.",
                 "バケット 0〜99 にハッシュで割り当てる利用者の数です。各リクエストはその中の誰かから届きます。",
             ),
@@ -529,8 +525,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             200.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Mean rate of the Poisson request stream over all users.",
                 "全利用者からのポアソン到着のリクエストの平均レートです。",
             ),
@@ -542,36 +538,36 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="exposure",
-            title=_text("Exposure", "機能が有効な割合"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("share (%)", "割合（%）"),
+            title=Text("Exposure", "機能が有効な割合"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("share (%)", "割合（%）"),
             series=(
-                Series("target", _text("flag setting (target)", "フラグの設定値（目標）")),
+                Series("target", Text("flag setting (target)", "フラグの設定値（目標）")),
                 Series(
-                    "users_exposed", _text("users exposed (instances' view)", "対象の利用者（インスタンスの取得値）")
+                    "users_exposed", Text("users exposed (instances' view)", "対象の利用者（インスタンスの取得値）")
                 ),
-                Series("requests_flagged", _text("requests with the feature", "機能が有効なリクエスト")),
+                Series("requests_flagged", Text("requests with the feature", "機能が有効なリクエスト")),
             ),
         ),
         Chart(
             id="error_rate",
-            title=_text("Error rate over the monitor window", "監視ウィンドウのエラー率"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("error rate (%)", "エラー率（%）"),
+            title=Text("Error rate over the monitor window", "監視ウィンドウのエラー率"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("error rate (%)", "エラー率（%）"),
             series=(
-                Series("flagged_rate", _text("flagged requests", "フラグ対象のリクエスト")),
-                Series("unflagged_rate", _text("other requests", "それ以外のリクエスト")),
-                Series("threshold", _text("kill switch threshold", "キルスイッチの閾値")),
+                Series("flagged_rate", Text("flagged requests", "フラグ対象のリクエスト")),
+                Series("unflagged_rate", Text("other requests", "それ以外のリクエスト")),
+                Series("threshold", Text("kill switch threshold", "キルスイッチの閾値")),
             ),
         ),
         Chart(
             id="failed",
-            title=_text("Failed requests (cumulative)", "失敗したリクエスト（累計）"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests", "リクエスト数"),
+            title=Text("Failed requests (cumulative)", "失敗したリクエスト（累計）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests", "リクエスト数"),
             series=(
-                Series("failed", _text("all failed", "失敗の合計")),
-                Series("failed_flagged", _text("failed with the feature", "機能が有効で失敗")),
+                Series("failed", Text("all failed", "失敗の合計")),
+                Series("failed_flagged", Text("failed with the feature", "機能が有効で失敗")),
             ),
         ),
     ),
@@ -579,77 +575,77 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "exposed_user_share",
-            _text("Share of users exposed at the end", "最後に機能が有効だった利用者の割合"),
-            help=_text(
+            Text("Share of users exposed at the end", "最後に機能が有効だった利用者の割合"),
+            help=Text(
                 "Averaged over the instances, each with the percentage it fetched last; 0 after a kill.",
                 "各インスタンスが最後に取得した割合をもとに、インスタンス全体で平均したものです。キルスイッチの後は 0 です。",
             ),
         ),
-        Measure("max_exposed_user_share", _text("Largest share of users exposed", "機能が有効だった利用者の最大割合")),
-        Measure("failed_requests", _text("Failed requests", "失敗したリクエスト"), "req"),
+        Measure("max_exposed_user_share", Text("Largest share of users exposed", "機能が有効だった利用者の最大割合")),
+        Measure("failed_requests", Text("Failed requests", "失敗したリクエスト"), "req"),
         Measure(
             "time_to_detect_s",
-            _text("Time to detect", "検知までの時間"),
+            Text("Time to detect", "検知までの時間"),
             "s",
-            _text(
+            Text(
                 "From the first instance serving the faulty feature until the kill switch flips; empty if it never does.",
                 "不具合のある機能を最初のインスタンスが提供し始めてから、キルスイッチが入るまでです。入らなければ値がありません。",
             ),
         ),
         Measure(
             "time_to_kill_s",
-            _text("Time to kill", "キルまでの時間"),
+            Text("Time to kill", "キルまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the kill switch flip until the last instance stops serving the feature: at most one poll interval.",
                 "キルスイッチが入ってから、最後のインスタンスが機能の提供をやめるまでです。最大でポーリング間隔 1 回分です。",
             ),
         ),
         Measure(
             "mean_time_to_kill_s",
-            _text("Mean time to kill per instance", "インスタンスごとのキルまでの平均時間"),
+            Text("Mean time to kill per instance", "インスタンスごとのキルまでの平均時間"),
             "s",
-            _text(
+            Text(
                 "Averaged over the instances serving the feature at the flip; half a poll interval on average.",
                 "キルスイッチが入ったときに機能を提供していたインスタンスで平均したものです。平均するとポーリング間隔の半分です。",
             ),
         ),
-        Measure("killed", _text("Kill switch flipped (1 = yes)", "キルスイッチが入った（1 = はい）")),
-        Measure("kill_at_percent", _text("Flag setting when killed", "キル時のフラグ設定値"), "%"),
-        Measure("kill_at_s", _text("Kill switch flipped at", "キルスイッチが入った時刻"), "s"),
-        Measure("failed_on_flagged", _text("Failed with the feature", "機能が有効で失敗したリクエスト"), "req"),
-        Measure("flagged_requests", _text("Requests with the feature", "機能が有効なリクエスト"), "req"),
-        Measure("total_requests", _text("Requests", "リクエスト数"), "req"),
+        Measure("killed", Text("Kill switch flipped (1 = yes)", "キルスイッチが入った（1 = はい）")),
+        Measure("kill_at_percent", Text("Flag setting when killed", "キル時のフラグ設定値"), "%"),
+        Measure("kill_at_s", Text("Kill switch flipped at", "キルスイッチが入った時刻"), "s"),
+        Measure("failed_on_flagged", Text("Failed with the feature", "機能が有効で失敗したリクエスト"), "req"),
+        Measure("flagged_requests", Text("Requests with the feature", "機能が有効なリクエスト"), "req"),
+        Measure("total_requests", Text("Requests", "リクエスト数"), "req"),
         Measure(
             "expected_failed_requests",
-            _text("Expected failed requests for this exposure", "この公開状況での失敗数の期待値"),
+            Text("Expected failed requests for this exposure", "この公開状況での失敗数の期待値"),
             "req",
-            _text(
+            Text(
                 "The model's mean failures given when each instance served the feature, to compare with the count.",
                 "各インスタンスがいつ機能を提供していたかを前提にしたモデル上の平均の失敗数です。実際の件数と比べるためのものです。",
             ),
         ),
         Measure(
             "ever_exposed_user_share",
-            _text("Share of users ever exposed", "一度でも対象になった利用者の割合"),
-            help=_text(
+            Text("Share of users ever exposed", "一度でも対象になった利用者の割合"),
+            help=Text(
                 "Users below the highest percentage any instance served.",
                 "いずれかのインスタンスが提供した最大の割合より下のバケットに入る利用者です。",
             ),
         ),
-        Measure("schedule_pct", _text("Rollout schedule", "展開の段階"), "%"),
+        Measure("schedule_pct", Text("Rollout schedule", "展開の段階"), "%"),
         Measure(
             "step_user_shares",
-            _text("Share of users exposed at each step", "各段階で対象になる利用者の割合"),
-            help=_text(
+            Text("Share of users exposed at each step", "各段階で対象になる利用者の割合"),
+            help=Text(
                 "The hashed buckets make these binomial around the percentages.",
                 "ハッシュによるバケットのため、設定した割合のまわりで二項分布に従ってばらつきます。",
             ),
         ),
-        Measure("rollout_started_at_s", _text("Rollout started at", "展開の開始時刻"), "s"),
-        Measure("simulated_s", _text("Simulated time", "シミュレーション時間"), "s"),
+        Measure("rollout_started_at_s", Text("Rollout started at", "展開の開始時刻"), "s"),
+        Measure("simulated_s", Text("Simulated time", "シミュレーション時間"), "s"),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Pete Hodgson, 'Feature Toggles (aka Feature Flags)' (martinfowler.com, 2017); AWS AppConfig deployment strategies "
         "and rollback on alarms; the time to kill as the last of n uniform poll phases (n / (n + 1) of an interval on average)",
         "Pete Hodgson「Feature Toggles (aka Feature Flags)」（martinfowler.com、2017 年）、AWS AppConfig のデプロイ戦略とアラームによる"
@@ -657,19 +653,19 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("flags", _text("Flag service", "フラグサービス"), 0.1, 0.5),
+            Node("flags", Text("Flag service", "フラグサービス"), 0.1, 0.5),
             *(
                 Node(
                     f"inst{j}",
-                    _text(f"Instance {j}", f"インスタンス {j}")
+                    Text(f"Instance {j}", f"インスタンス {j}")
                     if j < DRAWN_INSTANCES
-                    else _text(f"Instance {j} and the rest", f"インスタンス {j} 以降"),
+                    else Text(f"Instance {j} and the rest", f"インスタンス {j} 以降"),
                     0.5,
                     0.08 + 0.84 * (j - 1) / (DRAWN_INSTANCES - 1),
                 )
                 for j in range(1, DRAWN_INSTANCES + 1)
             ),
-            Node("users", _text("Users", "利用者"), 0.9, 0.5),
+            Node("users", Text("Users", "利用者"), 0.9, 0.5),
         ),
         links=tuple(("flags", f"inst{j}") for j in range(1, DRAWN_INSTANCES + 1))
         + tuple((f"inst{j}", "users") for j in range(1, DRAWN_INSTANCES + 1)),
@@ -677,22 +673,22 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "healthy-gradual",
-            _text("Gradual rollout of a healthy feature", "正常な機能を段階的に展開する"),
+            Text("Gradual rollout of a healthy feature", "正常な機能を段階的に展開する"),
             {**BASE, "faulty": False},
         ),
         Preset(
             "faulty-killed-at-5",
-            _text("Faulty feature killed automatically at 5 %", "不具合のある機能が 5 % で自動停止する"),
+            Text("Faulty feature killed automatically at 5 %", "不具合のある機能が 5 % で自動停止する"),
             dict(BASE),
         ),
         Preset(
             "slow-polling",
-            _text("Slow polling delays the kill", "遅いポーリングがキルを遅らせる"),
+            Text("Slow polling delays the kill", "遅いポーリングがキルを遅らせる"),
             {**BASE, "poll_interval_s": 300.0, "step_interval_s": 600.0},
         ),
         Preset(
             "big-bang-faulty",
-            _text("Big-bang 100 % with a faulty feature", "不具合のある機能を一度に 100 % 公開する"),
+            Text("Big-bang 100 % with a faulty feature", "不具合のある機能を一度に 100 % 公開する"),
             {**BASE, "rollout_steps": 1},
         ),
     ),

@@ -145,7 +145,7 @@ class Simulation:
                 Event(
                     round(self.loop.now, 3),
                     "omitted",
-                    _text("Further events are not listed", "以降のイベントは表示を省略します"),
+                    Text("Further events are not listed", "以降のイベントは表示を省略します"),
                 )
             )
 
@@ -173,7 +173,7 @@ class Simulation:
             if self.p["check"] == "process" or not self.hung(replica, self.loop.now):
                 if self.hung(replica, self.loop.now) and not self.blind_pass_told:
                     self.blind_pass_told = True
-                    self.emit("blind-pass", _text(
+                    self.emit("blind-pass", Text(
                         f"Replica {replica.index + 1}: the process check passes, since the process runs; the load balancer keeps sending to it",
                         f"レプリカ {replica.index + 1}：プロセスは動いているのでプロセスチェックには合格し、ロードバランサーはリクエストを送り続けます",
                     ))  # fmt: skip
@@ -195,7 +195,7 @@ class Simulation:
                     replica.serving_again_at = self.loop.now
                 self.emit(
                     "back",
-                    _text(
+                    Text(
                         f"Replica {name} passes its check: back in rotation",
                         f"レプリカ {name} がチェックに合格し、ローテーションに戻りました",
                     ),
@@ -206,7 +206,7 @@ class Simulation:
         replica.streak += 1
         replica.last_failed = True
         if replica.streak <= self.threshold:
-            self.emit("probe-failed", _text(
+            self.emit("probe-failed", Text(
                 f"Replica {name}: health check timed out ({replica.streak}/{self.threshold})",
                 f"レプリカ {name}：ヘルスチェックがタイムアウトしました（{replica.streak}/{self.threshold}）",
             ))  # fmt: skip
@@ -217,7 +217,7 @@ class Simulation:
             replica.ready = False
             if replica.removed_at is None and replica.hangs and self.hang_at <= now <= self.hang_end:
                 replica.removed_at = now
-            self.emit("removed", _text(
+            self.emit("removed", Text(
                 f"Replica {name} marked not ready: the load balancer stops sending to it",
                 f"レプリカ {name} を準備未完了（not ready）とし、ロードバランサーのローテーションから外しました",
             ))  # fmt: skip
@@ -238,12 +238,12 @@ class Simulation:
         replica.restarting, replica.generation = True, replica.generation + 1
         restart_s = self.p["restart_s"]
         if cures:
-            text = _text(
+            text = Text(
                 f"Liveness check failed: replica {name} is restarted ({restart_s:g} s); the restart clears its deadlock",
                 f"liveness チェックが失敗し、レプリカ {name} を再起動します（{restart_s:g} 秒）。再起動でデッドロックは解消します",
             )
         else:
-            text = _text(
+            text = Text(
                 f"Liveness check failed: replica {name} is restarted ({restart_s:g} s), a false restart: the app was not what hung",
                 f"liveness チェックが失敗し、レプリカ {name} を再起動します（{restart_s:g} 秒）。止まっているのはアプリケーションではないので、無駄な再起動です",
             )
@@ -365,23 +365,19 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 6)
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def _start_text(params: dict[str, Any]) -> Text:
     if params["check"] == "process":
-        return _text(
+        return Text(
             "Process check: the load balancer only learns whether each replica's process is running",
             "プロセスチェック：ロードバランサーに分かるのは、各レプリカのプロセスが動いているかどうかだけです",
         )
     every, k = params["probe_interval_s"], params["failure_threshold"]
     if params["restart_on_failure"]:
-        return _text(
+        return Text(
             f"Deep check every {every:g} s as readiness and liveness probe: {k} failures in a row take a replica out of rotation and restart it",
             f"詳細なチェックを {every:g} 秒ごとに readiness と liveness の両方のプローブとして実行します。{k} 回続けて失敗したレプリカはローテーションから外し、再起動します",
         )
-    return _text(
+    return Text(
         f"Deep check every {every:g} s as readiness probe: {k} failures in a row take a replica out of rotation, one pass brings it back",
         f"詳細なチェックを {every:g} 秒ごとに readiness プローブとして実行します。{k} 回続けて失敗したレプリカはローテーションから外し、1 回合格すれば戻します",
     )
@@ -391,20 +387,20 @@ def _hang_text(params: dict[str, Any]) -> Text:
     every = params["hang_scope"] == "all_replicas"
     if params["hang_in"] == "app":
         if every:
-            return _text(
+            return Text(
                 "Every replica's app deadlocks: the processes run but answer nothing",
                 "すべてのレプリカでアプリケーションがデッドロックしました。プロセスは動いていますが、何も応答しません",
             )
-        return _text(
+        return Text(
             "Replica 1's app deadlocks: the process runs but answers nothing",
             "レプリカ 1 のアプリケーションがデッドロックしました。プロセスは動いていますが、何も応答しません",
         )
     if every:
-        return _text(
+        return Text(
             "The shared dependency hangs: every replica's requests time out, though every process runs",
             "共有の依存先が応答しなくなりました。どのプロセスも動いていますが、すべてのレプリカでリクエストがタイムアウトします",
         )
-    return _text(
+    return Text(
         "Replica 1's dependency hangs: its requests time out, though its process runs",
         "レプリカ 1 の依存先が応答しなくなりました。プロセスは動いていますが、リクエストはタイムアウトします",
     )
@@ -412,17 +408,17 @@ def _hang_text(params: dict[str, Any]) -> Text:
 
 def _hang_over_text(params: dict[str, Any]) -> Text:
     if params["hang_in"] == "app":
-        return _text("The deadlock clears by itself", "デッドロックが自然に解消しました")
-    return _text("The dependency answers again", "依存先が再び応答するようになりました")
+        return Text("The deadlock clears by itself", "デッドロックが自然に解消しました")
+    return Text("The dependency answers again", "依存先が再び応答するようになりました")
 
 
 def _none_ready_text(fail_open: bool) -> Text:
     if fail_open:
-        return _text(
+        return Text(
             "No replica is ready: the load balancer fails open and sends to every running replica",
             "準備が整ったレプリカがありません。ロードバランサーはフェイルオープンし、動いているすべてのレプリカに送ります",
         )
-    return _text(
+    return Text(
         "No replica is ready: the load balancer has nowhere to send requests and answers 503",
         "準備が整ったレプリカがありません。ロードバランサーには送り先がなく、503 を返します",
     )
@@ -453,10 +449,10 @@ _ROWS = (0.1, 0.34, 0.58, 0.82)
 SCENARIO = Scenario(
     slug="health-adapter",
     pattern="adapter",
-    title=_text(
+    title=Text(
         "Health-check adapter: alive but not ready", "ヘルスチェック用アダプター：生きているが準備ができていない"
     ),
-    description=_text(
+    description=Text(
         "A load balancer spreads requests over replicas. Then a dependency hangs: the process still runs, but every "
         "request the replica gets times out. A shallow process check keeps passing and the load balancer keeps "
         "sending to the hung replica; a deep check by a health-check adapter probes the app's real path and takes "
@@ -473,22 +469,22 @@ SCENARIO = Scenario(
             "check",
             "choice",
             "deep",
-            _text("Health check", "ヘルスチェック"),
-            _text(
+            Text("Health check", "ヘルスチェック"),
+            Text(
                 "process: passes while the process runs. deep: a health-check adapter sends a request through the app's real path, dependency included.",
                 "「プロセスチェック」は、プロセスが動いていれば合格です。「詳細なチェック」では、ヘルスチェック用のアダプターが、依存先を含むアプリケーションの実際の処理経路にリクエストを通して確かめます。",
             ),
             choices=(
-                Choice("process", _text("Process check (shallow)", "プロセスチェック（浅いチェック）")),
-                Choice("deep", _text("Deep check via the adapter", "アダプターによる詳細なチェック")),
+                Choice("process", Text("Process check (shallow)", "プロセスチェック（浅いチェック）")),
+                Choice("deep", Text("Deep check via the adapter", "アダプターによる詳細なチェック")),
             ),
         ),
         Param(
             "probe_interval_s",
             "float",
             5.0,
-            _text("Probe interval", "プローブの間隔"),
-            _text(
+            Text("Probe interval", "プローブの間隔"),
+            Text(
                 "Time between two probes of the same replica (Kubernetes periodSeconds).",
                 "同じレプリカへのプローブの間隔です（Kubernetes の periodSeconds）。",
             ),
@@ -501,8 +497,8 @@ SCENARIO = Scenario(
             "failure_threshold",
             "int",
             3,
-            _text("Failure threshold", "失敗の閾値"),
-            _text(
+            Text("Failure threshold", "失敗の閾値"),
+            Text(
                 "Failed probes in a row before a replica is taken out of rotation (failureThreshold).",
                 "レプリカをローテーションから外すまでに続けて失敗するプローブの回数です（failureThreshold）。",
             ),
@@ -513,8 +509,8 @@ SCENARIO = Scenario(
             "probe_timeout_s",
             "float",
             1.0,
-            _text("Probe timeout", "プローブのタイムアウト"),
-            _text(
+            Text("Probe timeout", "プローブのタイムアウト"),
+            Text(
                 "A probe on a hung path fails when this runs out (timeoutSeconds); at most the interval.",
                 "止まった経路へのプローブは、この時間が過ぎると失敗になります（timeoutSeconds）。間隔より長い値は間隔に切り詰めます。",
             ),
@@ -527,8 +523,8 @@ SCENARIO = Scenario(
             "hang_at_s",
             "float",
             20.0,
-            _text("Hang starts at", "停止の開始時刻"),
-            _text(
+            Text("Hang starts at", "停止の開始時刻"),
+            Text(
                 "When the dependency (or the app) stops answering.",
                 "依存先（またはアプリケーション）が応答しなくなる時刻です。",
             ),
@@ -541,8 +537,8 @@ SCENARIO = Scenario(
             "hang_duration_s",
             "float",
             60.0,
-            _text("Hang lasts", "停止の長さ"),
-            _text("How long it stays hung; 0 for no hang.", "応答しない状態が続く時間です。0 なら止まりません。"),
+            Text("Hang lasts", "停止の長さ"),
+            Text("How long it stays hung; 0 for no hang.", "応答しない状態が続く時間です。0 なら止まりません。"),
             unit="s",
             min=0,
             max=600,
@@ -552,36 +548,36 @@ SCENARIO = Scenario(
             "hang_scope",
             "choice",
             "one_replica",
-            _text("What hangs for whom", "止まる範囲"),
-            _text(
+            Text("What hangs for whom", "止まる範囲"),
+            Text(
                 "one_replica: only replica 1's dependency (or app) hangs. all_replicas: a dependency every replica shares hangs.",
                 "「レプリカ 1 だけ」では、レプリカ 1 の依存先（またはアプリケーション）だけが止まります。「全レプリカ」では、全レプリカが共有する依存先が止まります。",
             ),
             choices=(
-                Choice("one_replica", _text("Replica 1 only", "レプリカ 1 だけ")),
-                Choice("all_replicas", _text("All replicas (shared dependency)", "全レプリカ（共有の依存先）")),
+                Choice("one_replica", Text("Replica 1 only", "レプリカ 1 だけ")),
+                Choice("all_replicas", Text("All replicas (shared dependency)", "全レプリカ（共有の依存先）")),
             ),
         ),
         Param(
             "hang_in",
             "choice",
             "dependency",
-            _text("What hangs", "止まるもの"),
-            _text(
+            Text("What hangs", "止まるもの"),
+            Text(
                 "dependency: the app is fine but what it calls hangs, so a restart cannot help. app: the app itself deadlocks, which a restart clears.",
                 "「依存先」では、アプリケーションは正常でも呼び出し先が止まるため、再起動しても直りません。「アプリケーション」では、アプリケーション自体がデッドロックし、再起動で解消します。",
             ),
             choices=(
-                Choice("dependency", _text("The dependency", "依存先")),
-                Choice("app", _text("The app (deadlock)", "アプリケーション（デッドロック）")),
+                Choice("dependency", Text("The dependency", "依存先")),
+                Choice("app", Text("The app (deadlock)", "アプリケーション（デッドロック）")),
             ),
         ),
         Param(
             "replicas",
             "int",
             3,
-            _text("Replicas", "レプリカ数"),
-            _text(
+            Text("Replicas", "レプリカ数"),
+            Text(
                 "Replicas behind the load balancer, which takes them in turn (round robin).",
                 "ロードバランサーの背後にあるレプリカの数です。ロードバランサーはレプリカに順番に振り分けます（ラウンドロビン）。",
             ),
@@ -592,8 +588,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             100.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Mean rate of requests to the load balancer (Poisson arrivals).",
                 "ロードバランサーに届くリクエストの平均レートです（ポアソン到着）。",
             ),
@@ -606,8 +602,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             120.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time.", "シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time.", "シミュレーション上の時間です。"),
             unit="s",
             min=10,
             max=600,
@@ -617,8 +613,8 @@ SCENARIO = Scenario(
             "restart_on_failure",
             "bool",
             False,
-            _text("Restart on failure (liveness)", "失敗したら再起動（liveness）"),
-            _text(
+            Text("Restart on failure (liveness)", "失敗したら再起動（liveness）"),
+            Text(
                 "Off: the deep check is a readiness probe and failing only takes the replica out of rotation. On: it is the liveness probe too, and failing also restarts the container.",
                 "オフなら詳細なチェックは readiness プローブで、失敗してもローテーションから外すだけです。オンなら liveness プローブも兼ね、失敗するとコンテナを再起動します。",
             ),
@@ -627,8 +623,8 @@ SCENARIO = Scenario(
             "restart_s",
             "float",
             10.0,
-            _text("Restart takes", "再起動にかかる時間"),
-            _text(
+            Text("Restart takes", "再起動にかかる時間"),
+            Text(
                 "Time a restarted container needs before it can be probed again.",
                 "再起動したコンテナが再びプローブを受けられるようになるまでの時間です。",
             ),
@@ -641,8 +637,8 @@ SCENARIO = Scenario(
             "fail_open",
             "bool",
             False,
-            _text("Fail open", "フェイルオープン"),
-            _text(
+            Text("Fail open", "フェイルオープン"),
+            Text(
                 "When no replica is ready: off answers 503 (a Kubernetes Service); on sends to every running replica anyway (an AWS load balancer, Envoy's panic mode).",
                 "準備が整ったレプリカがないとき、オフなら 503 を返します（Kubernetes の Service）。オンならそれでも動いているすべてのレプリカに送ります（AWS のロードバランサー、Envoy のパニックモード）。",
             ),
@@ -651,34 +647,34 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="requests",
-            title=_text("Requests per second", "1 秒あたりのリクエスト数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests/s", "リクエスト/秒"),
+            title=Text("Requests per second", "1 秒あたりのリクエスト数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests/s", "リクエスト/秒"),
             series=(
-                Series("ok_rps", _text("succeeded", "成功")),
-                Series("failed_rps", _text("failed (timed out or 503)", "失敗（タイムアウトまたは 503）")),
+                Series("ok_rps", Text("succeeded", "成功")),
+                Series("failed_rps", Text("failed (timed out or 503)", "失敗（タイムアウトまたは 503）")),
             ),
         ),
         Chart(
             id="replicas",
-            title=_text("Replicas", "レプリカ"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("replicas", "レプリカ数"),
+            title=Text("Replicas", "レプリカ"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("replicas", "レプリカ数"),
             series=(
-                Series("in_rotation", _text("in rotation (ready)", "ローテーション内（ready）")),
-                Series("hung", _text("hung", "停止中")),
-                Series("restarting", _text("restarting", "再起動中")),
+                Series("in_rotation", Text("in rotation (ready)", "ローテーション内（ready）")),
+                Series("hung", Text("hung", "停止中")),
+                Series("restarting", Text("restarting", "再起動中")),
             ),
         ),
         Chart(
             id="checks",
-            title=_text("Health-check results", "ヘルスチェックの結果"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("count", "回数・台数"),
+            title=Text("Health-check results", "ヘルスチェックの結果"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("count", "回数・台数"),
             series=(
-                Series("failing_checks", _text("replicas whose last check failed", "直近のチェックに失敗したレプリカ")),
-                Series("failure_streak", _text("longest run of failed checks", "続けて失敗したチェックの最大回数")),
-                Series("threshold", _text("failure threshold", "失敗の閾値")),
+                Series("failing_checks", Text("replicas whose last check failed", "直近のチェックに失敗したレプリカ")),
+                Series("failure_streak", Text("longest run of failed checks", "続けて失敗したチェックの最大回数")),
+                Series("threshold", Text("failure threshold", "失敗の閾値")),
             ),
         ),
     ),
@@ -686,58 +682,58 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "time_to_detect_s",
-            _text("Time to take the hung replica out", "止まったレプリカを外すまでの時間"),
+            Text("Time to take the hung replica out", "止まったレプリカを外すまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the hang until the checks have taken every hung replica out of rotation; empty if that never happened while the hang lasted.",
                 "停止の開始から、止まったすべてのレプリカをチェックがローテーションから外すまでの時間です。停止が続く間に外れなかった場合は値がありません。",
             ),
         ),
-        Measure("failed_requests", _text("Failed requests", "失敗したリクエスト"), "req"),
+        Measure("failed_requests", Text("Failed requests", "失敗したリクエスト"), "req"),
         Measure(
             "false_restarts",
-            _text("Restarts that did not help", "効果のなかった再起動"),
-            help=_text(
+            Text("Restarts that did not help", "効果のなかった再起動"),
+            help=Text(
                 "Liveness restarts of replicas whose app was not what hung, e.g. because the dependency hung.",
                 "止まっていたのがアプリケーションではない（依存先が止まっていたなど）のに行われた、liveness による再起動です。",
             ),
         ),
         Measure(
             "recovered_s",
-            _text("Time back into service", "サービスに戻るまでの時間"),
+            Text("Time back into service", "サービスに戻るまでの時間"),
             "s",
-            _text(
+            Text(
                 "From the end of the hang (for a restarted deadlocked app, the restart) until every hung replica is back in rotation.",
                 "停止の終わり（デッドロックしたアプリケーションを再起動した場合はその時点）から、止まっていたすべてのレプリカがローテーションに戻るまでの時間です。",
             ),
         ),
-        Measure("restarts", _text("Restarts", "再起動の回数")),
-        Measure("requests", _text("Requests", "リクエスト数"), "req"),
-        Measure("failed_share", _text("Share of requests failed", "失敗したリクエストの割合")),
-        Measure("probes_failed", _text("Failed health checks", "失敗したヘルスチェック")),
+        Measure("restarts", Text("Restarts", "再起動の回数")),
+        Measure("requests", Text("Requests", "リクエスト数"), "req"),
+        Measure("failed_share", Text("Share of requests failed", "失敗したリクエストの割合")),
+        Measure("probes_failed", Text("Failed health checks", "失敗したヘルスチェック")),
         Measure(
             "detect_expected_s",
-            _text("Expected time to take a replica out", "レプリカを外すまでの時間の期待値"),
+            Text("Expected time to take a replica out", "レプリカを外すまでの時間の期待値"),
             "s",
-            _text(
+            Text(
                 "(threshold − 0.5) × interval + timeout for the deep check; empty for the process check.",
                 "詳細なチェックでは (閾値 − 0.5) × 間隔 + タイムアウトです。プロセスチェックでは値がありません。",
             ),
         ),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         'Brendan Burns, Designing Distributed Systems (2018), ch. 4 "Adapters" (health monitoring); Kubernetes, "Configure Liveness, Readiness and Startup Probes"; David Yanacek, "Implementing health checks" (Amazon Builders\' Library)',
         "Brendan Burns『Designing Distributed Systems』（2018 年）4 章「Adapters」のヘルスモニタリング、Kubernetes ドキュメント「Liveness Probe、Readiness Probe および Startup Probe を使用する」、David Yanacek「ヘルスチェックの実装」（Amazon Builders' Library）",
     ),
     topology=Topology(
         nodes=(
-            Node("lb", _text("Load balancer", "ロードバランサー"), 0.08, 0.5),
+            Node("lb", Text("Load balancer", "ロードバランサー"), 0.08, 0.5),
             *(
                 Node(
                     f"app{i + 1}",
-                    _text(f"Replica {i + 1}", f"レプリカ {i + 1}")
+                    Text(f"Replica {i + 1}", f"レプリカ {i + 1}")
                     if i < DRAWN - 1
-                    else _text(f"Replicas {DRAWN}+", f"レプリカ {DRAWN} 以降"),
+                    else Text(f"Replicas {DRAWN}+", f"レプリカ {DRAWN} 以降"),
                     0.5,
                     y,
                 )
@@ -746,15 +742,15 @@ SCENARIO = Scenario(
             *(
                 Node(
                     f"adapter{i + 1}",
-                    _text(f"Adapter {i + 1}", f"アダプター {i + 1}")
+                    Text(f"Adapter {i + 1}", f"アダプター {i + 1}")
                     if i < DRAWN - 1
-                    else _text(f"Adapters {DRAWN}+", f"アダプター {DRAWN} 以降"),
+                    else Text(f"Adapters {DRAWN}+", f"アダプター {DRAWN} 以降"),
                     0.5,
                     y + 0.1,
                 )
                 for i, y in enumerate(_ROWS)
             ),
-            Node("dependency", _text("Dependency (database)", "依存先（データベース）"), 0.92, 0.5),
+            Node("dependency", Text("Dependency (database)", "依存先（データベース）"), 0.92, 0.5),
         ),
         links=(
             *(("lb", f"app{i + 1}") for i in range(DRAWN)),
@@ -765,7 +761,7 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "process-check",
-            _text(
+            Text(
                 "Process check: the LB keeps sending to a hung replica",
                 "プロセスチェック：ロードバランサーは止まったレプリカに送り続ける",
             ),
@@ -773,12 +769,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "deep-check",
-            _text("Deep check removes it within seconds", "詳細なチェックなら数秒でローテーションから外す"),
+            Text("Deep check removes it within seconds", "詳細なチェックなら数秒でローテーションから外す"),
             _preset(probe_interval_s=2.0),
         ),
         Preset(
             "restart-loop",
-            _text(
+            Text(
                 "Liveness restarts on a shared dependency: restart loop (false restarts)",
                 "共有の依存先が止まると liveness が再起動を繰り返す（無駄な再起動）",
             ),
@@ -786,12 +782,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "fast-probing",
-            _text("Fast probing (1 s, threshold 2)", "頻繁なプローブ（1 秒間隔、閾値 2）"),
+            Text("Fast probing (1 s, threshold 2)", "頻繁なプローブ（1 秒間隔、閾値 2）"),
             _preset(probe_interval_s=1.0, failure_threshold=2, probe_timeout_s=0.5),
         ),
         Preset(
             "liveness-cures-deadlock",
-            _text("Liveness restart cures a deadlocked app", "liveness による再起動でデッドロックが解消する"),
+            Text("Liveness restart cures a deadlocked app", "liveness による再起動でデッドロックが解消する"),
             _preset(hang_in="app", restart_on_failure=True),
         ),
     ),  # fmt: skip

@@ -111,11 +111,7 @@ MAX_MINOR_EVENTS = 14
 PLANS = ("none", "book_story", "leader_crashes", "flapping", "random_crashes")
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
-TOKEN, TERM = _text("token", "トークン"), _text("term", "ターム")
+TOKEN, TERM = Text("token", "トークン"), Text("term", "ターム")
 
 
 @dataclass
@@ -216,7 +212,7 @@ class World:
             if self.minor_events > MAX_MINOR_EVENTS:
                 return
             if self.minor_events == MAX_MINOR_EVENTS:
-                text = _text(
+                text = Text(
                     "Further elections and stale writes are not listed",
                     "以降の選挙と古い書き込みは表示を省略します",
                 )
@@ -248,11 +244,11 @@ class World:
         for old in sorted(t for t in self.open_terms if t < term):
             self.open_terms.discard(old)
             self.split_votes += 1
-            self.event("split_vote", _text(f"Election for term {old}: split vote, nobody won a majority", f"ターム {old} の選挙は票が割れ、誰も過半数を取れませんでした"), minor=True)  # fmt: skip
+            self.event("split_vote", Text(f"Election for term {old}: split vote, nobody won a majority", f"ターム {old} の選挙は票が割れ、誰も過半数を取れませんでした"), minor=True)  # fmt: skip
         self.open_terms.add(term)
         self.candidates_by_term[term] = self.candidates_by_term.get(term, 0) + 1
         self.were_candidates.add(replica.id)
-        self.event("candidate", _text(f"Replica {replica.id} timed out and asks for votes in term {term}", f"レプリカ {replica.id} がタイムアウトし、ターム {term} に立候補して票を求めています"), minor=True)  # fmt: skip
+        self.event("candidate", Text(f"Replica {replica.id} timed out and asks for votes in term {term}", f"レプリカ {replica.id} がタイムアウトし、ターム {term} に立候補して票を求めています"), minor=True)  # fmt: skip
 
     def write(self, replica: Replica) -> None:
         """The leader writes to the storage with its token; with fencing, a stale token is refused."""
@@ -264,7 +260,7 @@ class World:
             self.stale_rejected += 1
             if (replica.id, token) not in self.noted_stale:
                 self.noted_stale.add((replica.id, token))
-                self.event("rejected", _text(f"Storage rejected a write from replica {replica.id} with stale {word.en} {token} (it has seen {self.storage_max})", f"ストレージが、古い{word.ja} {token} を持つレプリカ {replica.id} の書き込みを拒否しました（ストレージがこれまでに見た最大値は {self.storage_max}）"))  # fmt: skip
+                self.event("rejected", Text(f"Storage rejected a write from replica {replica.id} with stale {word.en} {token} (it has seen {self.storage_max})", f"ストレージが、古い{word.ja} {token} を持つレプリカ {replica.id} の書き込みを拒否しました（ストレージがこれまでに見た最大値は {self.storage_max}）"))  # fmt: skip
             return
         self.storage_max = max(self.storage_max, token)
         self.writes_accepted += 1
@@ -273,7 +269,7 @@ class World:
             self.frame_stale_accepted += 1
             if (replica.id, token) not in self.noted_stale:
                 self.noted_stale.add((replica.id, token))
-                self.event("stale_write", _text(f"Storage accepted a write from replica {replica.id} with stale {word.en} {token} (newest is {self.newest}): two leaders are writing", f"ストレージが、古い{word.ja} {token} を持つレプリカ {replica.id} の書き込みを受け付けました（最新は {self.newest}）。2 つのリーダーが書き込んでいます"))  # fmt: skip
+                self.event("stale_write", Text(f"Storage accepted a write from replica {replica.id} with stale {word.en} {token} (newest is {self.newest}): two leaders are writing", f"ストレージが、古い{word.ja} {token} を持つレプリカ {replica.id} の書き込みを受け付けました（最新は {self.newest}）。2 つのリーダーが書き込んでいます"))  # fmt: skip
 
 
 class Lease:
@@ -325,15 +321,15 @@ class Lease:
                 self._watch_expiry()
                 return
             if self.free():
-                text = _text(f"Replica {replica.id} found its lease expired and stepped down", f"レプリカ {replica.id} は自分のリースが切れていたことを知り、リーダーを降りました")  # fmt: skip
+                text = Text(f"Replica {replica.id} found its lease expired and stepped down", f"レプリカ {replica.id} は自分のリースが切れていたことを知り、リーダーを降りました")  # fmt: skip
             else:
-                text = _text(f"Replica {replica.id} found the lease held by replica {self.holder} (token {self.token}) and stepped down", f"レプリカ {replica.id} はリースがレプリカ {self.holder}（トークン {self.token}）に移っていたことを知り、リーダーを降りました")  # fmt: skip
+                text = Text(f"Replica {replica.id} found the lease held by replica {self.holder} (token {self.token}) and stepped down", f"レプリカ {replica.id} はリースがレプリカ {self.holder}（トークン {self.token}）に移っていたことを知り、リーダーを降りました")  # fmt: skip
             world.step_down(replica, text)
         if replica.cut or not self.free():
             return
         self.token += 1
         self.holder, self.expiry = replica.id, now + self.ttl
-        world.became_leader(replica, self.token, _text(f"Replica {replica.id} acquired the lease (token {self.token})", f"レプリカ {replica.id} がリースを取得しました（トークン {self.token}）"))  # fmt: skip
+        world.became_leader(replica, self.token, Text(f"Replica {replica.id} acquired the lease (token {self.token})", f"レプリカ {replica.id} がリースを取得しました（トークン {self.token}）"))  # fmt: skip
         self._watch_expiry()
 
     def _watch_expiry(self) -> None:
@@ -343,7 +339,7 @@ class Lease:
 
         def check() -> None:
             if self.holder == holder and self.expiry == expiry:
-                self.world.event("expired", _text(f"The lease of replica {holder} (token {token}) expired", f"レプリカ {holder} のリース（トークン {token}）が期限切れになりました"))  # fmt: skip
+                self.world.event("expired", Text(f"The lease of replica {holder} (token {token}) expired", f"レプリカ {holder} のリース（トークン {token}）が期限切れになりました"))  # fmt: skip
 
         self.world.at(expiry - self.world.now, check)
 
@@ -351,13 +347,13 @@ class Lease:
         replica.alive = replica.leader = False
         replica.epoch += 1
         self.world.event(
-            "crashed", _text(f"Replica {replica.id} crashed", f"レプリカ {replica.id} がクラッシュしました")
+            "crashed", Text(f"Replica {replica.id} crashed", f"レプリカ {replica.id} がクラッシュしました")
         )
 
     def restart(self, replica: Replica) -> None:
         replica.alive, replica.leader = True, False
         replica.epoch += 1
-        self.world.event("restarted", _text(f"Replica {replica.id} restarted as a follower", f"レプリカ {replica.id} がフォロワーとして再起動しました"))  # fmt: skip
+        self.world.event("restarted", Text(f"Replica {replica.id} restarted as a follower", f"レプリカ {replica.id} がフォロワーとして再起動しました"))  # fmt: skip
         self._schedule(replica, self._next_half_tick(replica, self.world.now))
 
     def wake(self, replica: Replica) -> None:
@@ -420,7 +416,7 @@ class Raft:
         replica.term, replica.voted_for, replica.candidate = term, None, False
         if replica.leader:
             replica.epoch += 1
-            self.world.step_down(replica, _text(f"Replica {replica.id} saw term {term} and stepped down", f"レプリカ {replica.id} はターム {term} を知り、リーダーを降りました"))  # fmt: skip
+            self.world.step_down(replica, Text(f"Replica {replica.id} saw term {term} and stepped down", f"レプリカ {replica.id} はターム {term} を知り、リーダーを降りました"))  # fmt: skip
             self._reset_timer(replica)
 
     def _on_request_vote(self, replica: Replica, candidate: Replica, term: int) -> None:
@@ -453,9 +449,9 @@ class Raft:
         replica.epoch += 1
         n, votes = len(self.world.replicas), len(replica.votes)
         if replica.term == 1:
-            text = _text(f"Replica {replica.id} leads term 1", f"レプリカ {replica.id} がターム 1 のリーダーです")
+            text = Text(f"Replica {replica.id} leads term 1", f"レプリカ {replica.id} がターム 1 のリーダーです")
         else:
-            text = _text(f"Replica {replica.id} won the election for term {replica.term} ({votes} of {n} votes)", f"レプリカ {replica.id} がターム {replica.term} の選挙に勝ちました（{n} 票中 {votes} 票）")  # fmt: skip
+            text = Text(f"Replica {replica.id} won the election for term {replica.term} ({votes} of {n} votes)", f"レプリカ {replica.id} がターム {replica.term} の選挙に勝ちました（{n} 票中 {votes} 票）")  # fmt: skip
         self.world.became_leader(replica, replica.term, text)
         self._beat(replica, replica.epoch)
 
@@ -492,12 +488,12 @@ class Raft:
         replica.epoch += 1
         replica.timer += 1
         self.world.event(
-            "crashed", _text(f"Replica {replica.id} crashed", f"レプリカ {replica.id} がクラッシュしました")
+            "crashed", Text(f"Replica {replica.id} crashed", f"レプリカ {replica.id} がクラッシュしました")
         )
 
     def restart(self, replica: Replica) -> None:
         replica.alive = True  # its term and vote were on disk
-        self.world.event("restarted", _text(f"Replica {replica.id} restarted as a follower (term {replica.term})", f"レプリカ {replica.id} がフォロワーとして再起動しました（ターム {replica.term}）"))  # fmt: skip
+        self.world.event("restarted", Text(f"Replica {replica.id} restarted as a follower (term {replica.term})", f"レプリカ {replica.id} がフォロワーとして再起動しました（ターム {replica.term}）"))  # fmt: skip
         self._reset_timer(replica)
 
     def wake(self, replica: Replica) -> None:
@@ -656,21 +652,21 @@ def _apply(action: Action, world: World, protocol: Lease | Raft) -> None:
         world.at(action.length, lambda: protocol.restart(target))
     elif action.kind == "pause":
         target.paused = True
-        world.event("paused", _text(f"Replica {target.id} stalls in a stop-the-world pause for {action.length:.3g} s", f"レプリカ {target.id} が全停止（stop-the-world）で {action.length:.3g} 秒止まります"))  # fmt: skip
+        world.event("paused", Text(f"Replica {target.id} stalls in a stop-the-world pause for {action.length:.3g} s", f"レプリカ {target.id} が全停止（stop-the-world）で {action.length:.3g} 秒止まります"))  # fmt: skip
 
         def wake() -> None:
-            world.event("woke", _text(f"Replica {target.id} resumes, still believing it leads", f"レプリカ {target.id} が再開しました。まだ自分がリーダーだと信じています"))  # fmt: skip
+            world.event("woke", Text(f"Replica {target.id} resumes, still believing it leads", f"レプリカ {target.id} が再開しました。まだ自分がリーダーだと信じています"))  # fmt: skip
             protocol.wake(target)
 
         world.at(action.length, wake)
     else:
         target.cut = True
-        where = _text("the lease store", "リースストア") if isinstance(protocol, Lease) else _text("the other replicas", "ほかのレプリカ")  # fmt: skip
-        world.event("partitioned", _text(f"Replica {target.id} is cut off from {where.en} but keeps running", f"レプリカ {target.id} が{where.ja}から切り離されましたが、動き続けています"))  # fmt: skip
+        where = Text("the lease store", "リースストア") if isinstance(protocol, Lease) else Text("the other replicas", "ほかのレプリカ")  # fmt: skip
+        world.event("partitioned", Text(f"Replica {target.id} is cut off from {where.en} but keeps running", f"レプリカ {target.id} が{where.ja}から切り離されましたが、動き続けています"))  # fmt: skip
 
         def heal() -> None:
             target.cut = False
-            world.event("healed", _text("The partition healed", "ネットワーク分断が解消しました"))
+            world.event("healed", Text("The partition healed", "ネットワーク分断が解消しました"))
 
         world.at(action.length, heal)
 
@@ -803,11 +799,11 @@ def _replica_position(i: int) -> tuple[float, float]:
 TOPOLOGY = Topology(
     nodes=(
         *(
-            Node(f"r{i}", _text(f"Replica {i}", f"レプリカ {i}"), *_replica_position(i))
+            Node(f"r{i}", Text(f"Replica {i}", f"レプリカ {i}"), *_replica_position(i))
             for i in range(1, MAX_REPLICAS + 1)
         ),
-        Node("store", _text("Lease store", "リースストア"), 0.5, 0.3),
-        Node("storage", _text("Storage", "ストレージ"), 0.5, 0.68),
+        Node("store", Text("Lease store", "リースストア"), 0.5, 0.3),
+        Node("storage", Text("Storage", "ストレージ"), 0.5, 0.68),
     ),
     links=tuple((f"r{i}", target) for i in range(1, MAX_REPLICAS + 1) for target in ("store", "storage")),
 )
@@ -815,8 +811,8 @@ TOPOLOGY = Topology(
 SCENARIO = Scenario(
     slug="leader-election",
     pattern="ownership-election",
-    title=_text("Leader election: leases and Raft", "リーダー選出：リースと Raft"),
-    description=_text(
+    title=Text("Leader election: leases and Raft", "リーダー選出：リースと Raft"),
+    description=Text(
         "Three to five replicas keep exactly one owner. In lease mode the owner holds a lease in a consistent store "
         "(compare-and-swap with a TTL) and renews it; when it stops renewing, the lease expires and another replica "
         "takes it. In Raft mode followers wait a random election timeout and then ask for votes; a majority elects the "
@@ -835,22 +831,22 @@ SCENARIO = Scenario(
             "protocol",
             "choice",
             "lease",
-            _text("Protocol", "方式"),
-            _text(
+            Text("Protocol", "方式"),
+            Text(
                 "How the replicas agree on a leader: a lease in a store, or a Raft-style vote among themselves.",
                 "リーダーの決め方です。ストアのリースを使うか、Raft のようにレプリカ同士の投票で決めます。",
             ),
             choices=(
-                Choice("lease", _text("Lease in a store (CAS + TTL)", "ストアのリース（比較交換と TTL）")),
-                Choice("raft", _text("Raft-style election", "Raft 方式の選挙")),
+                Choice("lease", Text("Lease in a store (CAS + TTL)", "ストアのリース（比較交換と TTL）")),
+                Choice("raft", Text("Raft-style election", "Raft 方式の選挙")),
             ),
         ),
         Param(
             "replicas",
             "int",
             3,
-            _text("Replicas", "レプリカ数"),
-            _text(
+            Text("Replicas", "レプリカ数"),
+            Text(
                 "Replicas that can lead. Raft needs votes from a majority of all of them, crashed ones included.",
                 "リーダーになれるレプリカの数です。Raft では、クラッシュしたものも含めた全体の過半数の票が必要です。",
             ),
@@ -861,8 +857,8 @@ SCENARIO = Scenario(
             "lease_ttl_s",
             "float",
             10.0,
-            _text("Lease TTL", "リースの TTL"),
-            _text(
+            Text("Lease TTL", "リースの TTL"),
+            Text(
                 "How long the lease stays valid after its last renewal: the store frees it this long after the leader stops renewing. Lease mode only.",
                 "最後の更新からリースが有効な時間です。リーダーが更新をやめると、ストアはこの時間の後にリースを解放します。リース方式だけで使います。",
             ),
@@ -875,8 +871,8 @@ SCENARIO = Scenario(
             "renew_every_s",
             "float",
             2.0,
-            _text("Renew and poll every", "更新・確認の間隔"),
-            _text(
+            Text("Renew and poll every", "更新・確認の間隔"),
+            Text(
                 "The leader renews its lease this often, and every other replica checks this often whether the lease is free. Keep it well below the TTL. Lease mode only.",
                 "リーダーはこの間隔でリースを更新し、ほかのレプリカは同じ間隔でリースが空いたかを確かめます。TTL より十分短くします。リース方式だけで使います。",
             ),
@@ -889,8 +885,8 @@ SCENARIO = Scenario(
             "election_timeout_min_ms",
             "float",
             150.0,
-            _text("Election timeout, minimum", "選挙タイムアウトの最小値"),
-            _text(
+            Text("Election timeout, minimum", "選挙タイムアウトの最小値"),
+            Text(
                 "Shortest time a follower waits without a heartbeat before it stands as a candidate. The leader sends heartbeats every half of this. Raft mode only.",
                 "ハートビートが届かないフォロワーが、立候補するまでに待つ最短の時間です。リーダーはこの半分の間隔でハートビートを送ります。Raft 方式だけで使います。",
             ),
@@ -903,8 +899,8 @@ SCENARIO = Scenario(
             "election_timeout_max_ms",
             "float",
             300.0,
-            _text("Election timeout, maximum", "選挙タイムアウトの最大値"),
-            _text(
+            Text("Election timeout, maximum", "選挙タイムアウトの最大値"),
+            Text(
                 "Longest such wait; each wait is drawn uniformly between the minimum and this. Equal to the minimum means no randomness; below it counts as the minimum. Raft mode only.",
                 "その待ち時間の最長値です。待ち時間は毎回、最小値とこの値の間から一様に選びます。最小値と同じなら乱数を使わず、最小値より小さければ最小値とみなします。Raft 方式だけで使います。",
             ),
@@ -917,30 +913,30 @@ SCENARIO = Scenario(
             "failure_plan",
             "choice",
             "leader_crashes",
-            _text("Failure plan", "障害の筋書き"),
-            _text(
+            Text("Failure plan", "障害の筋書き"),
+            Text(
                 "What goes wrong in the story shown on the charts.",
                 "チャートに表示する筋書きの中で起きる障害です。",
             ),
             choices=(
-                Choice("none", _text("None", "なし")),
+                Choice("none", Text("None", "なし")),
                 Choice(
                     "book_story",
-                    _text(
+                    Text(
                         "Book story: replica 1 fails, replica 3 takes over, 1 returns as a follower",
                         "本の例：レプリカ 1 が落ち、3 が引き継ぎ、1 はフォロワーとして戻る",
                     ),
                 ),
-                Choice("leader_crashes", _text("The leader crashes three times", "リーダーが 3 回クラッシュする")),
+                Choice("leader_crashes", Text("The leader crashes three times", "リーダーが 3 回クラッシュする")),
                 Choice(
                     "flapping",
-                    _text(
+                    Text(
                         "The leader stalls three times (stop-the-world pause)",
                         "リーダーが 3 回全停止する（stop-the-world）",
                     ),
                 ),
                 Choice(
-                    "random_crashes", _text("Random crashes of any replica", "どのレプリカもランダムにクラッシュする")
+                    "random_crashes", Text("Random crashes of any replica", "どのレプリカもランダムにクラッシュする")
                 ),
             ),
         ),
@@ -948,8 +944,8 @@ SCENARIO = Scenario(
             "partition",
             "bool",
             False,
-            _text("Partition the leader", "リーダーを分断する"),
-            _text(
+            Text("Partition the leader", "リーダーを分断する"),
+            Text(
                 "After the plan, cut the leader off from the lease store (or from the other replicas) for a while. It keeps running and keeps writing to the storage until it learns it was replaced.",
                 "筋書きの後、しばらくリーダーをリースストア（Raft ではほかのレプリカ）から切り離します。リーダーは動き続け、自分が置き換えられたと知るまでストレージに書き込み続けます。",
             ),
@@ -958,8 +954,8 @@ SCENARIO = Scenario(
             "fencing",
             "bool",
             False,
-            _text("Fencing tokens", "フェンシングトークン"),
-            _text(
+            Text("Fencing tokens", "フェンシングトークン"),
+            Text(
                 "Writes carry the lease token (or the Raft term), and the storage rejects any token lower than the highest it has seen.",
                 "書き込みにリースのトークン（Raft ではターム）を添え、ストレージはそれまでに見た最大値より小さいトークンを持つ書き込みを拒否します。",
             ),
@@ -968,8 +964,8 @@ SCENARIO = Scenario(
             "trials",
             "int",
             200,
-            _text("Election trials", "選挙の試行回数"),
-            _text(
+            Text("Election trials", "選挙の試行回数"),
+            Text(
                 "Independent elections run for the election-time statistics: each time a stable leader crashes at a random moment and the time until a new leader takes over is measured. Very slow elections stop the batch early; the result says how many ran.",
                 "選出時間の統計のために試す独立した選挙の回数です。毎回、安定したリーダーをランダムな時点でクラッシュさせ、新しいリーダーが引き継ぐまでの時間を測ります。選挙が非常に遅い設定では途中で打ち切り、実際に試した回数を結果に示します。",
             ),
@@ -980,54 +976,54 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="leadership",
-            title=_text("Who leads", "誰がリーダーか"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("replica / token or term", "レプリカ / トークンまたはターム"),
+            title=Text("Who leads", "誰がリーダーか"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("replica / token or term", "レプリカ / トークンまたはターム"),
             series=(
-                Series("leader", _text("leader (newest token; 0 = none)", "リーダー（最新のトークン。0 はなし）")),
+                Series("leader", Text("leader (newest token; 0 = none)", "リーダー（最新のトークン。0 はなし）")),
                 Series(
                     "stale_leader",
-                    _text("stale leader still acting (0 = none)", "まだ動いている古いリーダー（0 はなし）"),
+                    Text("stale leader still acting (0 = none)", "まだ動いている古いリーダー（0 はなし）"),
                 ),
-                Series("term", _text("newest token or term", "最新のトークンまたはターム")),
+                Series("term", Text("newest token or term", "最新のトークンまたはターム")),
             ),
         ),
         Chart(
             id="trouble",
-            title=_text("Time without exactly one leader", "リーダーがちょうど 1 つでない時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("seconds, cumulative", "秒（累計）"),
+            title=Text("Time without exactly one leader", "リーダーがちょうど 1 つでない時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("seconds, cumulative", "秒（累計）"),
             series=(
-                Series("leaderless_s", _text("no leader", "リーダー不在")),
-                Series("dual_leader_s", _text("two believe they lead", "2 つが自分をリーダーと信じている")),
-                Series("split_brain_s", _text("split brain: both can write", "スプリットブレイン：両方が書き込める")),
+                Series("leaderless_s", Text("no leader", "リーダー不在")),
+                Series("dual_leader_s", Text("two believe they lead", "2 つが自分をリーダーと信じている")),
+                Series("split_brain_s", Text("split brain: both can write", "スプリットブレイン：両方が書き込める")),
             ),
         ),
         Chart(
             id="writes",
-            title=_text("Writes to the storage", "ストレージへの書き込み"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("writes, cumulative", "書き込み数（累計）"),
+            title=Text("Writes to the storage", "ストレージへの書き込み"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("writes, cumulative", "書き込み数（累計）"),
             series=(
-                Series("writes_accepted", _text("accepted", "受け付け")),
-                Series("stale_writes_accepted", _text("accepted from a stale leader", "古いリーダーから受け付け")),
-                Series("stale_writes_rejected", _text("rejected by fencing", "フェンシングで拒否")),
+                Series("writes_accepted", Text("accepted", "受け付け")),
+                Series("stale_writes_accepted", Text("accepted from a stale leader", "古いリーダーから受け付け")),
+                Series("stale_writes_rejected", Text("rejected by fencing", "フェンシングで拒否")),
             ),
         ),
         Chart(
             id="elections",
-            title=_text("Election time over the trials so far", "これまでの試行での選出時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms from the crash to a new leader", "クラッシュから新しいリーダーが決まるまで（ミリ秒）"),
+            title=Text("Election time over the trials so far", "これまでの試行での選出時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("ms from the crash to a new leader", "クラッシュから新しいリーダーが決まるまで（ミリ秒）"),
             series=(
-                Series("election_p50_ms", _text("median", "中央値")),
-                Series("election_p90_ms", _text("90th percentile", "90 パーセンタイル")),
-                Series("election_max_ms", _text("slowest", "最長")),
+                Series("election_p50_ms", Text("median", "中央値")),
+                Series("election_p90_ms", Text("90th percentile", "90 パーセンタイル")),
+                Series("election_max_ms", Text("slowest", "最長")),
             ),
         ),
     ),
     run=run,
-    source=_text(
+    source=Text(
         "Burns, Designing Distributed Systems (2018), ch. 9; Kleppmann, 'How to do distributed locking' (2016); "
         "the split-vote probability of randomized timeouts and Figure 16 of Ongaro and Ousterhout's Raft paper (USENIX ATC 2014)",
         "Burns『Designing Distributed Systems』（2018 年、邦訳『分散システムデザインパターン』）9 章、Kleppmann「How to do distributed locking」（2016 年）、"
@@ -1037,140 +1033,140 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "leaderless_s",
-            _text("Time without a leader", "リーダー不在の時間"),
+            Text("Time without a leader", "リーダー不在の時間"),
             "s",
-            _text(
+            Text(
                 "Total time in which no running replica believed it led.",
                 "動いているレプリカのどれも自分をリーダーと信じていなかった時間の合計です。",
             ),
         ),
-        Measure("max_leaderless_s", _text("Longest stretch without a leader", "リーダー不在が続いた最長の時間"), "s"),
+        Measure("max_leaderless_s", Text("Longest stretch without a leader", "リーダー不在が続いた最長の時間"), "s"),
         Measure(
             "split_brain_s",
-            _text("Split brain: both leaders can write", "スプリットブレイン：両方のリーダーが書き込める時間"),
+            Text("Split brain: both leaders can write", "スプリットブレイン：両方のリーダーが書き込める時間"),
             "s",
-            _text(
+            Text(
                 "The part of the two-leader time in which the storage would accept the stale leader's writes: all of it without fencing, none with.",
                 "2 つが自分をリーダーと信じている時間のうち、ストレージが古いリーダーの書き込みを受け付けてしまう部分です。フェンシングなしではそのすべて、ありでは 0 になります。",
             ),
         ),
         Measure(
             "dual_leader_s",
-            _text("Time with two believing they lead", "2 つが自分をリーダーと信じている時間"),
+            Text("Time with two believing they lead", "2 つが自分をリーダーと信じている時間"),
             "s",
         ),
         Measure(
             "stale_writes_accepted",
-            _text("Stale writes accepted", "受け付けた古い書き込み"),
-            help=_text(
+            Text("Stale writes accepted", "受け付けた古い書き込み"),
+            help=Text(
                 "Writes carrying a token or term lower than the newest granted that the storage accepted.",
                 "最新より小さいトークン（Raft ではターム）を持つ書き込みのうち、ストレージが受け付けたものの数です。",
             ),
         ),
         Measure(
             "rejected_stale_writes",
-            _text("Stale writes rejected by fencing", "フェンシングで拒否した古い書き込み"),
+            Text("Stale writes rejected by fencing", "フェンシングで拒否した古い書き込み"),
         ),
         Measure(
             "writes_accepted",
-            _text("Writes accepted", "受け付けた書き込み"),
-            help=_text(
+            Text("Writes accepted", "受け付けた書き込み"),
+            help=Text(
                 "Every write the storage accepted, stale ones included.",
                 "ストレージが受け付けたすべての書き込みの数で、古いものも含みます。",
             ),
         ),
         Measure(
             "leader_changes",
-            _text("Leader changes", "リーダー交代の回数"),
-            help=_text(
+            Text("Leader changes", "リーダー交代の回数"),
+            help=Text(
                 "Times leadership moved to a different replica; the first leader is not counted.",
                 "リーダーが別のレプリカに移った回数です。最初のリーダーは数えません。",
             ),
         ),
         Measure(
             "leaders",
-            _text("Sequence of leaders (replica numbers)", "リーダーの順番（レプリカ番号）"),
-            help=_text("The first 20 at most.", "最初の 20 件までです。"),
+            Text("Sequence of leaders (replica numbers)", "リーダーの順番（レプリカ番号）"),
+            help=Text("The first 20 at most.", "最初の 20 件までです。"),
         ),
         Measure(
             "final_leader",
-            _text("Leader at the end (replica)", "終了時のリーダー（レプリカ）"),
-            help=_text(
+            Text("Leader at the end (replica)", "終了時のリーダー（レプリカ）"),
+            help=Text(
                 "The running leader with the newest token or term. Empty when none leads.",
                 "最新のトークンまたはタームを持つ、動いているリーダーです。リーダーがいなければ値がありません。",
             ),
         ),
         Measure(
             "elections",
-            _text("Elections in the story", "筋書きの中の選出回数"),
-            help=_text(
+            Text("Elections in the story", "筋書きの中の選出回数"),
+            help=Text(
                 "Leaders elected or leases acquired on the timeline, the first included.",
                 "タイムライン上でリーダーが選ばれた、またはリースを取得した回数で、最初の 1 回も含みます。",
             ),
         ),
         Measure(
             "timeline_split_votes",
-            _text("Split votes in the story", "筋書きの中で票が割れた回数"),
-            help=_text(
+            Text("Split votes in the story", "筋書きの中で票が割れた回数"),
+            help=Text(
                 "Raft terms that ended without a leader. Always 0 for a lease.",
                 "リーダーが決まらずに終わった Raft のタームの数です。リース方式では常に 0 です。",
             ),
         ),
         Measure(
             "election_ms_median",
-            _text("Election time, median", "選出時間の中央値"),
+            Text("Election time, median", "選出時間の中央値"),
             "ms",
-            _text(
+            Text(
                 "Over the independent trials: from the leader's crash until a new leader holds the lease or wins a term.",
                 "独立した試行での、リーダーのクラッシュから、新しいリーダーがリースを取得するか選挙に勝つまでの時間です。",
             ),
         ),
-        Measure("election_ms_mean", _text("Election time, mean", "選出時間の平均"), "ms"),
-        Measure("election_ms_p90", _text("Election time, 90th percentile", "選出時間の 90 パーセンタイル"), "ms"),
-        Measure("election_ms_min", _text("Election time, shortest", "選出時間の最短"), "ms"),
+        Measure("election_ms_mean", Text("Election time, mean", "選出時間の平均"), "ms"),
+        Measure("election_ms_p90", Text("Election time, 90th percentile", "選出時間の 90 パーセンタイル"), "ms"),
+        Measure("election_ms_min", Text("Election time, shortest", "選出時間の最短"), "ms"),
         Measure(
             "election_ms_max",
-            _text("Election time, longest", "選出時間の最長"),
+            Text("Election time, longest", "選出時間の最長"),
             "ms",
-            _text(
+            Text(
                 "An election still undecided at the cap counts as that long.",
                 "上限までに決着しなかった選挙は、その上限の長さとして数えます。",
             ),
         ),
         Measure(
             "split_votes",
-            _text("Split votes in the trials", "試行で票が割れた回数"),
-            help=_text(
+            Text("Split votes in the trials", "試行で票が割れた回数"),
+            help=Text(
                 "Raft terms that ended without a leader, over all trials.",
                 "すべての試行で、リーダーが決まらずに終わった Raft のタームの数です。",
             ),
         ),
         Measure(
             "first_round_split_share",
-            _text("Share of trials whose first term split", "最初のタームで票が割れた試行の割合"),
+            Text("Share of trials whose first term split", "最初のタームで票が割れた試行の割合"),
         ),
         Measure(
             "unfinished_trials",
-            _text("Unfinished trials", "決着しなかった試行"),
-            help=_text(
+            Text("Unfinished trials", "決着しなかった試行"),
+            help=Text(
                 "Elections still undecided after 60 s (or longer, for slow settings).",
                 "60 秒（遅い設定ではそれ以上）たっても決まらなかった選挙の数です。",
             ),
         ),
         Measure(
             "trials",
-            _text("Trials run", "実際に試した回数"),
-            help=_text(
+            Text("Trials run", "実際に試した回数"),
+            help=Text(
                 "Fewer than asked when very slow elections stopped the batch early.",
                 "選挙が非常に遅く、途中で打ち切ったときは、指定した回数より少なくなります。",
             ),
         ),
-        Measure("duration_s", _text("Length of the story", "筋書きの長さ"), "s"),
+        Measure("duration_s", Text("Length of the story", "筋書きの長さ"), "s"),
     ),
     presets=(
         Preset(
             "book-story",
-            _text(
+            Text(
                 "The book's story: replica 3 takes over and keeps the lease",
                 "本の例：レプリカ 3 が引き継ぎ、リースを持ち続ける",
             ),
@@ -1178,7 +1174,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "leader-crash",
-            _text(
+            Text(
                 "Leader crashes with Kubernetes-like timings (15 s lease, 2 s retry)",
                 "Kubernetes 風の設定でリーダーがクラッシュ（リース 15 秒、リトライ 2 秒）",
             ),
@@ -1186,7 +1182,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "partition-no-fencing",
-            _text(
+            Text(
                 "Partitioned leader, no fencing: split brain",
                 "分断されたリーダー、フェンシングなし：スプリットブレイン",
             ),
@@ -1194,7 +1190,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "partition-fencing",
-            _text(
+            Text(
                 "Partitioned leader with fencing: stale writes rejected",
                 "分断されたリーダー、フェンシングあり：古い書き込みは拒否",
             ),
@@ -1202,12 +1198,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "raft-150-300",
-            _text("Raft, 5 replicas, timeouts 150-300 ms", "Raft、レプリカ 5 台、タイムアウト 150〜300 ミリ秒"),
+            Text("Raft, 5 replicas, timeouts 150-300 ms", "Raft、レプリカ 5 台、タイムアウト 150〜300 ミリ秒"),
             _preset(protocol="raft", replicas=5, failure_plan="leader_crashes", trials=1000),
         ),
         Preset(
             "raft-150-150",
-            _text(
+            Text(
                 "Raft, 5 replicas, timeouts 150-150 ms (no randomness)",
                 "Raft、レプリカ 5 台、タイムアウト 150〜150 ミリ秒（乱数なし）",
             ),

@@ -582,18 +582,14 @@ def _result(
     }
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def _replica_nodes() -> tuple[Node, ...]:
     # Four replicas on each side of the balancer; the eighth box stands for replicas 8 and up.
     nodes = []
     for k in range(SHOWN_REPLICAS):
         label = (
-            _text("Replica 8+", "レプリカ 8 以降")
+            Text("Replica 8+", "レプリカ 8 以降")
             if k == SHOWN_REPLICAS - 1
-            else _text(f"Replica {k + 1}", f"レプリカ {k + 1}")
+            else Text(f"Replica {k + 1}", f"レプリカ {k + 1}")
         )
         nodes.append(Node(f"replica{k + 1}", label, 0.12 if k < 4 else 0.88, (k % 4) / 3))
     return tuple(nodes)
@@ -617,8 +613,8 @@ SLOW_REPLICA = {**BASE, "utilization": 0.7, "slow_server_at_s": 60.0}
 SCENARIO = Scenario(
     slug="load-balancing",
     pattern="replicated-load-balanced-service",
-    title=_text("Load balancing across replicas", "レプリカへの負荷分散"),
-    description=_text(
+    title=Text("Load balancing across replicas", "レプリカへの負荷分散"),
+    description=Text(
         "Requests arrive at random and a load balancer hands each to one of several identical replicas, each "
         "serving one request at a time. Compare round robin, random, least connections, the power of two random "
         "choices and sticky sessions at the same load; make one replica ten times slower and see what readiness "
@@ -634,8 +630,8 @@ SCENARIO = Scenario(
             "servers",
             "int",
             8,
-            _text("Replicas", "レプリカ数"),
-            _text(
+            Text("Replicas", "レプリカ数"),
+            Text(
                 "Identical replicas behind the balancer; each serves one request at a time.",
                 "ロードバランサーの背後に並べる、同じ構成のレプリカの数です。各レプリカは一度に 1 件ずつ処理します。",
             ),
@@ -646,27 +642,25 @@ SCENARIO = Scenario(
             "algorithm",
             "choice",
             "round_robin",
-            _text("Balancing algorithm", "振り分け方式"),
-            _text(
+            Text("Balancing algorithm", "振り分け方式"),
+            Text(
                 "How the balancer picks a replica for each request.",
                 "ロードバランサーがリクエストごとにレプリカを選ぶ方法です。",
             ),
             choices=(
-                Choice("round_robin", _text("Round robin", "ラウンドロビン")),
-                Choice("random", _text("Random", "ランダム")),
-                Choice("least_connections", _text("Least connections", "最小接続数")),
-                Choice("two_choices", _text("Power of two choices", "2 つの候補から選択（Power of two choices）")),
-                Choice(
-                    "session_affinity", _text("Session affinity (sticky)", "セッションアフィニティ（スティッキー）")
-                ),
+                Choice("round_robin", Text("Round robin", "ラウンドロビン")),
+                Choice("random", Text("Random", "ランダム")),
+                Choice("least_connections", Text("Least connections", "最小接続数")),
+                Choice("two_choices", Text("Power of two choices", "2 つの候補から選択（Power of two choices）")),
+                Choice("session_affinity", Text("Session affinity (sticky)", "セッションアフィニティ（スティッキー）")),
             ),
         ),
         Param(
             "utilization",
             "float",
             0.8,
-            _text("Utilization", "利用率"),
-            _text(
+            Text("Utilization", "利用率"),
+            Text(
                 "Offered load over total capacity: the arrival rate is this x replicas / mean service time.",
                 "総処理能力に対する負荷の割合です。到着率は「この値 × レプリカ数 ÷ 平均処理時間」になります。",
             ),
@@ -678,8 +672,8 @@ SCENARIO = Scenario(
             "mean_service_ms",
             "float",
             100.0,
-            _text("Mean service time", "平均処理時間"),
-            _text(
+            Text("Mean service time", "平均処理時間"),
+            Text(
                 "Mean time a replica spends on one request. Clients time out after 20 times this.",
                 "レプリカが 1 件のリクエストにかける平均時間です。クライアントはこの 20 倍でタイムアウトします。",
             ),
@@ -692,23 +686,23 @@ SCENARIO = Scenario(
             "service_dist",
             "choice",
             "exponential",
-            _text("Service time distribution", "処理時間の分布"),
-            _text(
+            Text("Service time distribution", "処理時間の分布"),
+            Text(
                 "Exponential, constant, or heavy-tailed (lognormal, sigma 1); all with the same mean.",
                 "指数分布、一定、裾の重い分布（対数正規分布、σ = 1）から選びます。平均はどれも同じです。",
             ),
             choices=(
-                Choice("exponential", _text("Exponential", "指数分布")),
-                Choice("constant", _text("Constant", "一定")),
-                Choice("heavy_tailed", _text("Heavy-tailed (lognormal)", "裾が重い（対数正規分布）")),
+                Choice("exponential", Text("Exponential", "指数分布")),
+                Choice("constant", Text("Constant", "一定")),
+                Choice("heavy_tailed", Text("Heavy-tailed (lognormal)", "裾が重い（対数正規分布）")),
             ),
         ),
         Param(
             "requests",
             "int",
             20000,
-            _text("Requests", "リクエスト数"),
-            _text(
+            Text("Requests", "リクエスト数"),
+            Text(
                 "Requests sent in the run; the run ends when the last one is sent.",
                 "実行中に送るリクエストの総数です。最後のリクエストを送った時点で終わります。",
             ),
@@ -720,8 +714,8 @@ SCENARIO = Scenario(
             "slow_server_at_s",
             "float",
             0.0,
-            _text("Replica 1 slows down at", "レプリカ 1 が遅くなる時刻"),
-            _text(
+            Text("Replica 1 slows down at", "レプリカ 1 が遅くなる時刻"),
+            Text(
                 "From this time on, replica 1 takes 10 times as long per request; 0 means never.",
                 "この時刻から、レプリカ 1 は 1 件あたり 10 倍の時間がかかるようになります。0 なら遅くなりません。",
             ),
@@ -734,8 +728,8 @@ SCENARIO = Scenario(
             "readiness_checks",
             "bool",
             True,
-            _text("Readiness checks", "レディネスチェック"),
-            _text(
+            Text("Readiness checks", "レディネスチェック"),
+            Text(
                 "Probe each replica every 5 s and take it out of rotation after 2 failed probes; a slow replica fails them.",
                 "5 秒ごとに各レプリカにプローブを送り、2 回続けて失敗したらローテーションから外します。遅くなったレプリカはプローブに失敗します。",
             ),
@@ -744,41 +738,41 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="response",
-            title=_text("Response time of the requests sent in each step", "各区間に送られたリクエストの応答時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms", "ミリ秒"),
+            title=Text("Response time of the requests sent in each step", "各区間に送られたリクエストの応答時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("ms", "ミリ秒"),
             series=(
-                Series("p50_ms", _text("p50", "p50")),
-                Series("mean_ms", _text("mean", "平均")),
-                Series("p99_ms", _text("p99", "p99")),
-                Series("timeout_ms", _text("client timeout", "クライアントのタイムアウト")),
+                Series("p50_ms", Text("p50", "p50")),
+                Series("mean_ms", Text("mean", "平均")),
+                Series("p99_ms", Text("p99", "p99")),
+                Series("timeout_ms", Text("client timeout", "クライアントのタイムアウト")),
             ),
         ),
         Chart(
             id="queues",
-            title=_text("Requests at a replica (waiting or in service)", "レプリカ内のリクエスト数（待機中＋処理中）"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests", "リクエスト数"),
+            title=Text("Requests at a replica (waiting or in service)", "レプリカ内のリクエスト数（待機中＋処理中）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests", "リクエスト数"),
             series=(
-                Series("queue_max", _text("longest queue", "最長のキュー")),
-                Series("queue_mean", _text("mean over replicas", "全レプリカの平均")),
-                Series("queue_replica1", _text("replica 1", "レプリカ 1")),
+                Series("queue_max", Text("longest queue", "最長のキュー")),
+                Series("queue_mean", Text("mean over replicas", "全レプリカの平均")),
+                Series("queue_replica1", Text("replica 1", "レプリカ 1")),
             ),
         ),
         Chart(
             id="throughput",
-            title=_text("Requests per second", "1 秒あたりのリクエスト数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests/s", "リクエスト/秒"),
+            title=Text("Requests per second", "1 秒あたりのリクエスト数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests/s", "リクエスト/秒"),
             series=(
-                Series("sent_rps", _text("sent", "送信")),
-                Series("answered_rps", _text("answered", "応答")),
-                Series("errors_rps", _text("errors (timeouts, 503)", "エラー（タイムアウト、503）")),
+                Series("sent_rps", Text("sent", "送信")),
+                Series("answered_rps", Text("answered", "応答")),
+                Series("errors_rps", Text("errors (timeouts, 503)", "エラー（タイムアウト、503）")),
             ),
         ),
     ),
     run=run,
-    source=_text(
+    source=Text(
         "M/M/1 and Pollaczek–Khinchine per replica under random routing; the Erlang C formula (M/M/c) for least "
         "connections; Mitzenmacher, 'The Power of Two Choices in Randomized Load Balancing' (2001)",
         "ランダム振り分け時のレプリカごとの M/M/1 とポラチェック・ヒンチンの公式、最小接続数のモデルとしてのアーラン C 式（M/M/c）、"
@@ -786,8 +780,8 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.5, 0.05),
-            Node("balancer", _text("Load balancer", "ロードバランサー"), 0.5, 0.6),
+            Node("clients", Text("Clients", "クライアント"), 0.5, 0.05),
+            Node("balancer", Text("Load balancer", "ロードバランサー"), 0.5, 0.6),
             *REPLICAS,
         ),
         links=(("clients", "balancer"), *(("balancer", node.id) for node in REPLICAS)),
@@ -795,111 +789,111 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "mean_response_ms",
-            _text("Mean response time", "平均応答時間"),
+            Text("Mean response time", "平均応答時間"),
             "ms",
-            _text(
+            Text(
                 "From the request's arrival at the balancer to the replica's reply, over every answered request, timed-out ones included.",
                 "リクエストがロードバランサーに届いてからレプリカが応答するまでの時間です。タイムアウトしたものも含め、応答したすべてのリクエストで数えます。",
             ),
         ),
-        Measure("p50_response_ms", _text("Median response time (p50)", "応答時間の中央値（p50）"), "ms"),
+        Measure("p50_response_ms", Text("Median response time (p50)", "応答時間の中央値（p50）"), "ms"),
         Measure(
-            "p99_response_ms", _text("99th percentile response time (p99)", "応答時間の 99 パーセンタイル（p99）"), "ms"
+            "p99_response_ms", Text("99th percentile response time (p99)", "応答時間の 99 パーセンタイル（p99）"), "ms"
         ),
-        Measure("max_response_ms", _text("Longest response time", "最長の応答時間"), "ms"),
+        Measure("max_response_ms", Text("Longest response time", "最長の応答時間"), "ms"),
         Measure(
             "p99_after_slow_ms",
-            _text("p99 response time after replica 1 slows down", "レプリカ 1 が遅くなった後の応答時間の p99"),
+            Text("p99 response time after replica 1 slows down", "レプリカ 1 が遅くなった後の応答時間の p99"),
             "ms",
-            _text(
+            Text(
                 "Over the requests sent after the slowdown. Empty when no replica slows down.",
                 "遅くなった後に送ったリクエストで数えます。レプリカが遅くならない設定では値がありません。",
             ),
         ),
         Measure(
             "error_rate",
-            _text("Share of requests that failed", "エラーになったリクエストの割合"),
-            help=_text(
+            Text("Share of requests that failed", "エラーになったリクエストの割合"),
+            help=Text(
                 "Errors (timeouts and 503s) over all requests sent.",
                 "エラー（タイムアウトと 503）の数を、送ったリクエストの総数で割った値です。",
             ),
         ),
-        Measure("errors", _text("Errors (timeouts + 503)", "エラー（タイムアウト＋503）"), "req"),
+        Measure("errors", Text("Errors (timeouts + 503)", "エラー（タイムアウト＋503）"), "req"),
         Measure(
             "timeouts",
-            _text("Client timeouts", "クライアントのタイムアウト"),
+            Text("Client timeouts", "クライアントのタイムアウト"),
             "req",
-            _text(
+            Text(
                 "Requests answered after the client timeout; the replica served them anyway, as it cannot know the client gave up.",
                 "クライアントのタイムアウトより後に応答したリクエストです。レプリカはクライアントが諦めたことを知らないので、それでも処理します。",
             ),
         ),
         Measure(
             "rejected",
-            _text("Rejected (503, no replica in rotation)", "拒否（503、ローテーションにレプリカなし）"),
+            Text("Rejected (503, no replica in rotation)", "拒否（503、ローテーションにレプリカなし）"),
             "req",
         ),
         Measure(
             "max_queue",
-            _text("Longest queue at one replica", "1 つのレプリカの最長のキュー"),
+            Text("Longest queue at one replica", "1 つのレプリカの最長のキュー"),
             "req",
-            _text(
+            Text(
                 "The most requests ever at one replica, waiting or in service, counted just after an arrival.",
                 "1 つのレプリカにあったリクエスト数（待機中＋処理中）の最大値です。リクエストが届いた直後に数えます。",
             ),
         ),
         Measure(
-            "server_share_max", _text("Largest replica share of requests", "レプリカごとのリクエストの割合（最大）")
+            "server_share_max", Text("Largest replica share of requests", "レプリカごとのリクエストの割合（最大）")
         ),
         Measure(
-            "server_share_min", _text("Smallest replica share of requests", "レプリカごとのリクエストの割合（最小）")
+            "server_share_min", Text("Smallest replica share of requests", "レプリカごとのリクエストの割合（最小）")
         ),
         Measure(
             "server_shares",
-            _text("Share of requests per replica", "レプリカごとのリクエストの割合"),
-            help=_text(
+            Text("Share of requests per replica", "レプリカごとのリクエストの割合"),
+            help=Text(
                 "Replica 1 first; each is the fraction of all requests sent that the replica served.",
                 "レプリカ 1 から順に、送ったリクエスト全体のうちそのレプリカが処理した割合です。",
             ),
         ),
         Measure(
             "hashed_share_max",
-            _text(
+            Text(
                 "Traffic share hashed to the busiest replica",
                 "ハッシュで最も多く割り当てられたレプリカのトラフィックの割合",
             ),
-            help=_text(
+            help=Text(
                 "Sticky sessions only: the share of the traffic that the clients hashed to the busiest replica send on average, the imbalance the hash builds in. Empty for the other algorithms.",
                 "スティッキーセッションのときだけ求めます。最も多く割り当てられたレプリカにハッシュされたクライアントが平均して送るトラフィックの割合で、ハッシュが生む偏りを表します。ほかの方式では値がありません。",
             ),
         ),
         Measure(
             "removed_at_s",
-            _text("Replica 1 left the rotation at", "レプリカ 1 がローテーションから外れた時刻"),
+            Text("Replica 1 left the rotation at", "レプリカ 1 がローテーションから外れた時刻"),
             "s",
-            _text(
+            Text(
                 "After two failed readiness probes in a row. Empty when it never left.",
                 "レディネスチェックに 2 回続けて失敗した時点です。外れなかったときは値がありません。",
             ),
         ),
         Measure(
             "timeout_ms",
-            _text("Longest a client waits", "クライアントが待つ最長時間"),
+            Text("Longest a client waits", "クライアントが待つ最長時間"),
             "ms",
-            _text("20 times the mean service time.", "平均処理時間の 20 倍です。"),
+            Text("20 times the mean service time.", "平均処理時間の 20 倍です。"),
         ),
-        Measure("offered_rps", _text("Offered load", "到着率"), "req/s"),
+        Measure("offered_rps", Text("Offered load", "到着率"), "req/s"),
         Measure(
             "duration_s",
-            _text("Simulated time", "シミュレーション時間"),
+            Text("Simulated time", "シミュレーション時間"),
             "s",
-            _text("Until the last request is sent.", "最後のリクエストを送るまでの時間です。"),
+            Text("Until the last request is sent.", "最後のリクエストを送るまでの時間です。"),
         ),
     ),
     presets=(
         Preset(
             "random-vs-least-connections",
-            _text(
+            Text(
                 "Random routing at 90 % load (then switch to least connections)",
                 "90 % の負荷でランダムに振り分ける（次に最小接続数に切り替えて比べる）",
             ),
@@ -907,22 +901,22 @@ SCENARIO = Scenario(
         ),
         Preset(
             "power-of-two-choices",
-            _text("Power of two choices over 50 replicas", "50 台のレプリカで 2 つの候補から選ぶ"),
+            Text("Power of two choices over 50 replicas", "50 台のレプリカで 2 つの候補から選ぶ"),
             {**BASE, "servers": 50, "algorithm": "two_choices", "utilization": 0.9, "requests": 50000},
         ),
         Preset(
             "slow-replica-no-readiness",
-            _text("A slow replica without readiness checks", "レディネスチェックなしで 1 台が遅くなる"),
+            Text("A slow replica without readiness checks", "レディネスチェックなしで 1 台が遅くなる"),
             {**SLOW_REPLICA, "readiness_checks": False},
         ),
         Preset(
             "slow-replica-with-readiness",
-            _text("The same slow replica with readiness checks", "同じ状況でレディネスチェックを使う"),
+            Text("The same slow replica with readiness checks", "同じ状況でレディネスチェックを使う"),
             {**SLOW_REPLICA, "readiness_checks": True},
         ),
         Preset(
             "sticky-sessions",
-            _text("Sticky sessions with a few heavy clients", "大量に送る少数のクライアントとスティッキーセッション"),
+            Text("Sticky sessions with a few heavy clients", "大量に送る少数のクライアントとスティッキーセッション"),
             {**BASE, "algorithm": "session_affinity", "utilization": 0.6},
         ),
     ),

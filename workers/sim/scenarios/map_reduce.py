@@ -63,10 +63,6 @@ DRAWN_REDUCERS = 3
 MAX_NOTED = 4  # straggler, backup and win events noted per run
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def unit_sampler(dist: str, rng: random.Random) -> Callable[[], float]:
     """Draws task-time factors with mean 1."""
     if dist == "constant":
@@ -270,15 +266,15 @@ def job_events(params: dict[str, Any], job: Job, result: dict[str, Any]) -> list
         k = max(1, math.ceil(share * tasks))
         pct = round(100 * share)
         events.append(
-            Event(finished[k - 1], "map_progress", _text(f"Map phase {pct} % done ({k} of {tasks} tasks)", f"map フェーズが {pct} % 終わりました（{tasks} 個中 {k} 個のタスク）"))
+            Event(finished[k - 1], "map_progress", Text(f"Map phase {pct} % done ({k} of {tasks} tasks)", f"map フェーズが {pct} % 終わりました（{tasks} 個中 {k} 個のタスク）"))
         )  # fmt: skip
     factor = params["straggler_factor"]
     for a in [a for a in job.map.attempts if a.slow][:MAX_NOTED]:
-        what = _text("a backup copy", "バックアップ") if a.backup else _text("its first attempt", "最初の試行")
+        what = Text("a backup copy", "バックアップ") if a.backup else Text("its first attempt", "最初の試行")
         events.append(
             Event(
                 a.start, "straggler",
-                _text(
+                Text(
                     f"Task {a.task + 1}: {what.en} runs on a slow machine ({factor:g}× slower)",
                     f"タスク {a.task + 1} の{what.ja}が遅いマシンで動いています（{factor:g} 倍遅い）",
                 ),
@@ -293,7 +289,7 @@ def job_events(params: dict[str, Any], job: Job, result: dict[str, Any]) -> list
         events.append(
             Event(
                 at, "backups",
-                _text(
+                Text(
                     f"Backup copies started for {len(launched)} task(s) still running: {names}",
                     f"まだ実行中の {len(launched)} 個のタスクについてバックアップを開始しました（タスク {names}）",
                 ),
@@ -306,7 +302,7 @@ def job_events(params: dict[str, Any], job: Job, result: dict[str, Any]) -> list
         events.append(
             Event(
                 a.end, "backup_won",
-                _text(
+                Text(
                     f"Task {a.task + 1}: the backup finished first, {saved:.1f} s before the first attempt would have; that attempt is cancelled",
                     f"タスク {a.task + 1} はバックアップが先に終わりました。最初の試行が終わるはずの時刻より {saved:.1f} 秒早く、その試行は取り消されます",
                 ),
@@ -316,7 +312,7 @@ def job_events(params: dict[str, Any], job: Job, result: dict[str, Any]) -> list
     events.append(
         Event(
             barrier, "barrier",
-            _text(
+            Text(
                 f"All {tasks} map tasks done: the barrier opens and {params['reduce_tasks']} reduce task(s) start; the map workers waited {result['barrier_wait_s']:.1f} s each on average",
                 f"{tasks} 個の map タスクがすべて終わり、バリアが開いて {params['reduce_tasks']} 個の reduce タスクが始まります。map ワーカーは平均 {result['barrier_wait_s']:.1f} 秒待ちました",
             ),
@@ -325,7 +321,7 @@ def job_events(params: dict[str, Any], job: Job, result: dict[str, Any]) -> list
     events.append(
         Event(
             job.makespan, "done",
-            _text(
+            Text(
                 f"Job done in {job.makespan:.1f} s; stragglers delayed the map phase by {result['straggler_delay_s']:.1f} s",
                 f"ジョブが {job.makespan:.1f} 秒で完了しました。ストラグラーによる map フェーズの遅れは {result['straggler_delay_s']:.1f} 秒です",
             ),
@@ -421,8 +417,8 @@ STRAGGLING = {**BASE, "straggler_prob": 0.05}
 SCENARIO = Scenario(
     slug="map-reduce",
     pattern="coordinated-batch",
-    title=_text("MapReduce: the barrier and its stragglers", "MapReduce：バリアとストラグラー"),
-    description=_text(
+    title=Text("MapReduce: the barrier and its stragglers", "MapReduce：バリアとストラグラー"),
+    description=Text(
         "Map workers work through a list of map tasks; a barrier (the join) holds the reduce tasks until the last map "
         "task is done. A few tasks land on slow machines and hold everyone at the barrier. Turn on backup tasks, as "
         "Dean and Ghemawat's MapReduce does, and watch idle workers rerun the last tasks in progress so that the first "
@@ -437,8 +433,8 @@ SCENARIO = Scenario(
             "items",
             "int",
             BASE["items"],
-            _text("Input records", "入力レコード数"),
-            _text(
+            Text("Input records", "入力レコード数"),
+            Text(
                 "Records split as evenly as they go into the map tasks; a task's time scales with its share.",
                 "map タスクにできるだけ均等に分けるレコードの数です。タスクの処理時間は受け持つ件数に比例します。",
             ),
@@ -449,8 +445,8 @@ SCENARIO = Scenario(
             "tasks",
             "int",
             BASE["tasks"],
-            _text("Map tasks", "map タスク数"),
-            _text("How many map tasks the input is cut into.", "入力をいくつの map タスクに分けるかです。"),
+            Text("Map tasks", "map タスク数"),
+            Text("How many map tasks the input is cut into.", "入力をいくつの map タスクに分けるかです。"),
             min=1,
             max=2000,
         ),
@@ -458,8 +454,8 @@ SCENARIO = Scenario(
             "mappers",
             "int",
             BASE["mappers"],
-            _text("Map workers", "map ワーカー数"),
-            _text(
+            Text("Map workers", "map ワーカー数"),
+            Text(
                 "Workers running map tasks; a free worker takes the next task at once.",
                 "map タスクを実行するワーカーの数です。手の空いたワーカーはすぐ次のタスクを取ります。",
             ),
@@ -470,8 +466,8 @@ SCENARIO = Scenario(
             "reducers",
             "int",
             BASE["reducers"],
-            _text("Reduce workers", "reduce ワーカー数"),
-            _text(
+            Text("Reduce workers", "reduce ワーカー数"),
+            Text(
                 "Workers running reduce tasks once the barrier opens.",
                 "バリアが開いた後に reduce タスクを実行するワーカーの数です。",
             ),
@@ -482,8 +478,8 @@ SCENARIO = Scenario(
             "reduce_tasks",
             "int",
             BASE["reduce_tasks"],
-            _text("Reduce tasks", "reduce タスク数"),
-            _text(
+            Text("Reduce tasks", "reduce タスク数"),
+            Text(
                 "Partitions of the map output, one reduce task each.",
                 "map の出力を分けるパーティションの数で、1 つにつき 1 個の reduce タスクです。",
             ),
@@ -494,8 +490,8 @@ SCENARIO = Scenario(
             "map_task_s",
             "float",
             BASE["map_task_s"],
-            _text("Map task time", "map タスクの処理時間"),
-            _text(
+            Text("Map task time", "map タスクの処理時間"),
+            Text(
                 "Mean time of a map task of average size on a normal machine.",
                 "平均的な大きさの map タスクが、通常のマシンでかかる平均時間です。",
             ),
@@ -508,8 +504,8 @@ SCENARIO = Scenario(
             "reduce_task_s",
             "float",
             BASE["reduce_task_s"],
-            _text("Reduce task time", "reduce タスクの処理時間"),
-            _text("Mean time of one reduce task.", "reduce タスク 1 個にかかる平均時間です。"),
+            Text("Reduce task time", "reduce タスクの処理時間"),
+            Text("Mean time of one reduce task.", "reduce タスク 1 個にかかる平均時間です。"),
             unit="s",
             min=0.1,
             max=3600,
@@ -519,23 +515,23 @@ SCENARIO = Scenario(
             "task_time_dist",
             "choice",
             BASE["task_time_dist"],
-            _text("Task time distribution", "処理時間の分布"),
-            _text(
+            Text("Task time distribution", "処理時間の分布"),
+            Text(
                 "How task times vary around their mean: not at all, exponentially, or lognormally with a coefficient of variation of about 0.2.",
                 "処理時間が平均のまわりでどうばらつくかです。ばらつかない、指数分布、変動係数が約 0.2 の対数正規分布から選びます。",
             ),
             choices=(
-                Choice("constant", _text("Constant", "一定")),
-                Choice("exponential", _text("Exponential", "指数分布")),
-                Choice("lognormal", _text("Lognormal (CV 0.2)", "対数正規分布（変動係数 0.2）")),
+                Choice("constant", Text("Constant", "一定")),
+                Choice("exponential", Text("Exponential", "指数分布")),
+                Choice("lognormal", Text("Lognormal (CV 0.2)", "対数正規分布（変動係数 0.2）")),
             ),
         ),
         Param(
             "straggler_prob",
             "float",
             STRAGGLING["straggler_prob"],
-            _text("Straggler probability", "ストラグラーになる確率"),
-            _text(
+            Text("Straggler probability", "ストラグラーになる確率"),
+            Text(
                 "Chance that a map task attempt runs on a slow machine.",
                 "map タスクの 1 回の試行が遅いマシンで動く確率です。",
             ),
@@ -547,8 +543,8 @@ SCENARIO = Scenario(
             "straggler_factor",
             "float",
             BASE["straggler_factor"],
-            _text("Straggler slowdown", "ストラグラーの減速倍率"),
-            _text("A slow machine takes this many times as long.", "遅いマシンでは処理時間がこの倍数になります。"),
+            Text("Straggler slowdown", "ストラグラーの減速倍率"),
+            Text("A slow machine takes this many times as long.", "遅いマシンでは処理時間がこの倍数になります。"),
             unit="×",
             min=1,
             max=100,
@@ -558,8 +554,8 @@ SCENARIO = Scenario(
             "speculative_execution",
             "bool",
             BASE["speculative_execution"],
-            _text("Backup tasks (speculative execution)", "バックアップタスク（投機的実行）"),
-            _text(
+            Text("Backup tasks (speculative execution)", "バックアップタスク（投機的実行）"),
+            Text(
                 "Near the end of the map phase, free workers run a second copy of each task still in progress; the first to finish wins.",
                 "map フェーズの終盤に、手の空いたワーカーが実行中の各タスクをもう 1 つ実行し、先に終わったほうを採用します。",
             ),
@@ -568,8 +564,8 @@ SCENARIO = Scenario(
             "backup_after_share",
             "float",
             BASE["backup_after_share"],
-            _text("Start backups after", "バックアップを始める時点"),
-            _text(
+            Text("Start backups after", "バックアップを始める時点"),
+            Text(
                 "Share of map tasks completed before backups may start (and only once no task is left to hand out).",
                 "バックアップを始めるのに必要な、完了済みの map タスクの割合です（配るタスクが残っていないことも条件です）。",
             ),
@@ -581,35 +577,33 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="progress",
-            title=_text("Tasks done", "完了したタスク"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("tasks", "タスク数"),
+            title=Text("Tasks done", "完了したタスク"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("tasks", "タスク数"),
             series=(
-                Series("map_done", _text("map tasks", "map タスク")),
-                Series("reduce_done", _text("reduce tasks", "reduce タスク")),
+                Series("map_done", Text("map tasks", "map タスク")),
+                Series("reduce_done", Text("reduce tasks", "reduce タスク")),
             ),
         ),
         Chart(
             id="workers",
-            title=_text("Workers busy and waiting at the barrier", "処理中のワーカーとバリアで待つワーカー"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("workers", "ワーカー数"),
+            title=Text("Workers busy and waiting at the barrier", "処理中のワーカーとバリアで待つワーカー"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("workers", "ワーカー数"),
             series=(
-                Series("mappers_busy", _text("map workers busy", "処理中の map ワーカー")),
-                Series(
-                    "mappers_idle_at_barrier", _text("map workers idle at the barrier", "バリアで待つ map ワーカー")
-                ),
-                Series("reducers_busy", _text("reduce workers busy", "処理中の reduce ワーカー")),
+                Series("mappers_busy", Text("map workers busy", "処理中の map ワーカー")),
+                Series("mappers_idle_at_barrier", Text("map workers idle at the barrier", "バリアで待つ map ワーカー")),
+                Series("reducers_busy", Text("reduce workers busy", "処理中の reduce ワーカー")),
             ),
         ),
         Chart(
             id="backups",
-            title=_text("Stragglers and backups", "ストラグラーとバックアップ"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("attempts", "試行数"),
+            title=Text("Stragglers and backups", "ストラグラーとバックアップ"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("attempts", "試行数"),
             series=(
-                Series("stragglers_running", _text("attempts on slow machines running", "遅いマシンで実行中の試行")),
-                Series("backups_launched", _text("backups launched (total)", "開始したバックアップ（累計）")),
+                Series("stragglers_running", Text("attempts on slow machines running", "遅いマシンで実行中の試行")),
+                Series("backups_launched", Text("backups launched (total)", "開始したバックアップ（累計）")),
             ),
         ),
     ),
@@ -617,68 +611,68 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "makespan_s",
-            _text("Makespan", "メイクスパン"),
+            Text("Makespan", "メイクスパン"),
             "s",
-            _text("Until the last reduce task is done.", "最後の reduce タスクが終わるまでの時間です。"),
+            Text("Until the last reduce task is done.", "最後の reduce タスクが終わるまでの時間です。"),
         ),
         Measure(
             "map_phase_s",
-            _text("Map phase", "map フェーズ"),
+            Text("Map phase", "map フェーズ"),
             "s",
-            _text(
+            Text(
                 "Until the last map task is done and the barrier opens.",
                 "最後の map タスクが終わり、バリアが開くまでの時間です。",
             ),
         ),
         Measure(
             "reduce_phase_s",
-            _text("Reduce phase", "reduce フェーズ"),
+            Text("Reduce phase", "reduce フェーズ"),
             "s",
-            _text(
+            Text(
                 "From the barrier opening to the last reduce task done.",
                 "バリアが開いてから最後の reduce タスクが終わるまでの時間です。",
             ),
         ),
         Measure(
             "barrier_wait_s",
-            _text("Mean wait at the barrier per map worker", "map ワーカー 1 台あたりのバリアでの平均待ち時間"),
+            Text("Mean wait at the barrier per map worker", "map ワーカー 1 台あたりのバリアでの平均待ち時間"),
             "s",
-            _text(
+            Text(
                 "Each map worker's idle time before the barrier opens, averaged over the workers.",
                 "バリアが開くまでに各 map ワーカーが何もせずに待っていた時間の、ワーカー全体での平均です。",
             ),
         ),
         Measure(
             "straggler_delay_s",
-            _text("Delay caused by stragglers", "ストラグラーによる遅れ"),
+            Text("Delay caused by stragglers", "ストラグラーによる遅れ"),
             "s",
-            _text(
+            Text(
                 "How much later the map phase ended than the same run with every slowdown removed.",
                 "すべての遅さを取り除いた同じ実行と比べて、map フェーズがどれだけ遅く終わったかです。",
             ),
         ),
         Measure(
             "map_phase_without_stragglers_s",
-            _text("Map phase without stragglers", "ストラグラーがない場合の map フェーズ"),
+            Text("Map phase without stragglers", "ストラグラーがない場合の map フェーズ"),
             "s",
-            _text(
+            Text(
                 "The same seed, task times and backup rule, with no slow machines.",
                 "同じシード、同じ処理時間、同じバックアップの規則で、遅いマシンがない場合です。",
             ),
         ),
-        Measure("stragglers", _text("Attempts on slow machines", "遅いマシンで動いた試行"), "attempts"),
-        Measure("backup_tasks", _text("Backup tasks started", "開始したバックアップタスク"), "tasks"),
-        Measure("backup_wins", _text("Tasks a backup completed", "バックアップが完了させたタスク"), "tasks"),
+        Measure("stragglers", Text("Attempts on slow machines", "遅いマシンで動いた試行"), "attempts"),
+        Measure("backup_tasks", Text("Backup tasks started", "開始したバックアップタスク"), "tasks"),
+        Measure("backup_wins", Text("Tasks a backup completed", "バックアップが完了させたタスク"), "tasks"),
         Measure(
             "backup_work_share",
-            _text("Share of map work spent on backups", "map の作業のうちバックアップに使った割合"),
-            help=_text(
+            Text("Share of map work spent on backups", "map の作業のうちバックアップに使った割合"),
+            help=Text(
                 "Worker-seconds of backup attempts over all map worker-seconds.",
                 "バックアップの試行に使ったワーカー秒を、map のワーカー秒全体で割った値です。",
             ),
         ),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Dean and Ghemawat, 'MapReduce: Simplified Data Processing on Large Clusters' (OSDI 2004), §3.6 backup tasks; "
         "Burns, Designing Distributed Systems (2018), ch. 12; the maximum of n exponentials, S × H_n",
         "Dean、Ghemawat「MapReduce: Simplified Data Processing on Large Clusters」（OSDI 2004）3.6 節のバックアップタスク、"
@@ -686,16 +680,16 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("input", _text("Input", "入力"), 0.05, 0.5),
-            Node("mapper1", _text("Mapper 1", "map ワーカー 1"), 0.27, 0.14),
-            Node("mapper2", _text("Mapper 2", "map ワーカー 2"), 0.27, 0.38),
-            Node("mapper3", _text("Mapper 3", "map ワーカー 3"), 0.27, 0.62),
-            Node("mapper4", _text("Mappers 4+", "map ワーカー 4 以降"), 0.27, 0.86),
-            Node("barrier", _text("Barrier (shuffle)", "バリア（シャッフル）"), 0.5, 0.5),
-            Node("reducer1", _text("Reducer 1", "reduce ワーカー 1"), 0.73, 0.22),
-            Node("reducer2", _text("Reducer 2", "reduce ワーカー 2"), 0.73, 0.5),
-            Node("reducer3", _text("Reducers 3+", "reduce ワーカー 3 以降"), 0.73, 0.78),
-            Node("output", _text("Output", "出力"), 0.95, 0.5),
+            Node("input", Text("Input", "入力"), 0.05, 0.5),
+            Node("mapper1", Text("Mapper 1", "map ワーカー 1"), 0.27, 0.14),
+            Node("mapper2", Text("Mapper 2", "map ワーカー 2"), 0.27, 0.38),
+            Node("mapper3", Text("Mapper 3", "map ワーカー 3"), 0.27, 0.62),
+            Node("mapper4", Text("Mappers 4+", "map ワーカー 4 以降"), 0.27, 0.86),
+            Node("barrier", Text("Barrier (shuffle)", "バリア（シャッフル）"), 0.5, 0.5),
+            Node("reducer1", Text("Reducer 1", "reduce ワーカー 1"), 0.73, 0.22),
+            Node("reducer2", Text("Reducer 2", "reduce ワーカー 2"), 0.73, 0.5),
+            Node("reducer3", Text("Reducers 3+", "reduce ワーカー 3 以降"), 0.73, 0.78),
+            Node("output", Text("Output", "出力"), 0.95, 0.5),
         ),
         links=(
             *((("input", f"mapper{i}")) for i in range(1, DRAWN_MAPPERS + 1)),
@@ -705,20 +699,20 @@ SCENARIO = Scenario(
         ),
     ),
     presets=(
-        Preset("no-stragglers", _text("No stragglers", "ストラグラーなし"), dict(BASE)),
+        Preset("no-stragglers", Text("No stragglers", "ストラグラーなし"), dict(BASE)),
         Preset(
             "straggler-holds-barrier",
-            _text("A straggler holds the barrier", "ストラグラーがバリアを足止めする"),
+            Text("A straggler holds the barrier", "ストラグラーがバリアを足止めする"),
             dict(STRAGGLING),
         ),
         Preset(
             "speculative-rescues",
-            _text("Backup tasks rescue the job", "バックアップタスクでジョブを救う"),
+            Text("Backup tasks rescue the job", "バックアップタスクでジョブを救う"),
             {**STRAGGLING, "speculative_execution": True},
         ),
         Preset(
             "many-stragglers",
-            _text("Many mappers, many stragglers", "多数の map ワーカーと多数のストラグラー"),
+            Text("Many mappers, many stragglers", "多数の map ワーカーと多数のストラグラー"),
             {
                 **STRAGGLING,
                 "items": 1_000_000,

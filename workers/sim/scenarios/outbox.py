@@ -73,10 +73,6 @@ CRASH_EVENTS = 3  # crashes described one by one; the rest are counted
 PUBLISH_S, DELIVERY_S, LOG_DELAY_S = PUBLISH_MS / 1000, DELIVERY_MS / 1000, LOG_DELAY_MS / 1000
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def outage_window(params: dict[str, Any]) -> tuple[float, float] | None:
     """(start, end) of the broker outage, or None."""
     if params["broker_outage_s"] <= 0:
@@ -284,16 +280,16 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
     events: list[Event] = []
     if window and window[0] < end:
         start, stop = window
-        events.append(Event(start, "broker-down", _text(f"Broker down for {stop - start:g} s: every publish is refused", f"ブローカーが {stop - start:g} 秒間停止しました。その間の発行はすべて拒否されます")))  # fmt: skip
+        events.append(Event(start, "broker-down", Text(f"Broker down for {stop - start:g} s: every publish is refused", f"ブローカーが {stop - start:g} 秒間停止しました。その間の発行はすべて拒否されます")))  # fmt: skip
         if stop <= end:
             if mode == "dual_write" and commit_first:
                 n = sum(1 for _, _, cause in out.lost if cause == "outage")
-                text = _text(
+                text = Text(
                     f"Broker back up; {n} events were lost while it was down",
                     f"ブローカーが復旧しました。停止中に {n} 件のイベントが失われました",
                 )
             elif mode == "dual_write":
-                text = _text(
+                text = Text(
                     f"Broker back up; {out.refused} orders were refused while it was down",
                     f"ブローカーが復旧しました。停止中に {out.refused} 件の注文を拒否しました",
                 )
@@ -301,8 +297,8 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
                 held = count_until(out.commit_times, stop) - sum(
                     1 for o in out.committed_ids if out.first_publish.get(o, math.inf) <= stop
                 )
-                where = _text("outbox", "アウトボックス") if mode == "outbox" else _text("log", "ログ")
-                text = _text(
+                where = Text("outbox", "アウトボックス") if mode == "outbox" else Text("log", "ログ")
+                text = Text(
                     f"Broker back up; {held} events are waiting in the {where.en}",
                     f"ブローカーが復旧しました。{where.ja}で {held} 件のイベントが待っています",
                 )
@@ -312,31 +308,31 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
                 last_held = out.committed_ids[held_rows - 1]
                 caught_up = out.first_publish[last_held]
                 if caught_up > stop:
-                    who = _text("relay", "リレー") if mode == "outbox" else _text("connector", "コネクター")
-                    events.append(Event(caught_up, "caught-up", _text(f"The {who.en} has caught up: every event held during the outage is published", f"{who.ja}が追いつきました。停止中にたまったイベントはすべて発行されました")))  # fmt: skip
+                    who = Text("relay", "リレー") if mode == "outbox" else Text("connector", "コネクター")
+                    events.append(Event(caught_up, "caught-up", Text(f"The {who.en} has caught up: every event held during the outage is published", f"{who.ja}が追いつきました。停止中にたまったイベントはすべて発行されました")))  # fmt: skip
     for n, (at, detail) in enumerate(out.crashes[:CRASH_EVENTS]):
         if mode == "dual_write" and commit_first:
-            text = _text(
+            text = Text(
                 f"The service crashed after committing order #{detail + 1} and before publishing its event: the event is lost",
                 f"サービスが注文 #{detail + 1} をコミットした後、イベントを発行する前にクラッシュしました。イベントは失われます",
             )
         elif mode == "dual_write":
-            text = _text(
+            text = Text(
                 f"The service crashed after publishing the event of order #{detail + 1} and before committing it: the event describes an order that does not exist",
                 f"サービスが注文 #{detail + 1} のイベントを発行した後、コミットする前にクラッシュしました。発行済みのイベントは存在しない注文を表しています",
             )
         elif mode == "outbox":
-            text = _text(
+            text = Text(
                 f"The relay crashed before marking its batch sent; back in {RESTART_S:g} s, it publishes {detail} rows again",
                 f"リレーがバッチに送信済みの印を付ける前にクラッシュしました。{RESTART_S:g} 秒後に復帰し、{detail} 行を再び発行します",
             )
         else:
-            text = _text(
+            text = Text(
                 f"The connector crashed before committing its log offset; back in {RESTART_S:g} s, it re-reads {detail} events from the last committed offset",
                 f"コネクターがログのオフセットをコミットする前にクラッシュしました。{RESTART_S:g} 秒後に復帰し、最後にコミットしたオフセットから {detail} 件のイベントを読み直します",
             )
         if n == CRASH_EVENTS - 1 and len(out.crashes) > CRASH_EVENTS:
-            text = _text(
+            text = Text(
                 text.en + " (further crashes are counted, not listed)",
                 text.ja + "（以降のクラッシュは件数だけを数え、ここには表示しません）",
             )
@@ -344,34 +340,34 @@ def story(params: dict[str, Any], sim: Pipeline, seen: Consumed, end: float) -> 
     if out.lost:
         at, order, cause = out.lost[0]
         if cause == "outage":
-            text = _text(
+            text = Text(
                 f"First lost event: order #{order + 1} is committed, but the broker refused its event",
                 f"最初のイベント消失：注文 #{order + 1} はコミットされましたが、ブローカーがイベントを拒否しました",
             )
         else:
-            text = _text(
+            text = Text(
                 f"First lost event: order #{order + 1} is committed and no one will ever hear of it",
                 f"最初のイベント消失：注文 #{order + 1} はコミットされましたが、そのことは誰にも伝わりません",
             )
         events.append(Event(at, "lost", text))
     if seen.phantoms:
         at, order = seen.phantoms[0]
-        events.append(Event(at, "phantom", _text(f"First phantom event: the consumer acts on order #{order + 1}, which was never committed", f"最初の架空のイベント：コンシューマーが、コミットされなかった注文 #{order + 1} に基づいて処理しました")))  # fmt: skip
+        events.append(Event(at, "phantom", Text(f"First phantom event: the consumer acts on order #{order + 1}, which was never committed", f"最初の架空のイベント：コンシューマーが、コミットされなかった注文 #{order + 1} に基づいて処理しました")))  # fmt: skip
     if seen.duplicates:
         at, order = seen.duplicates[0]
         if params["idempotent_consumer"]:
-            text = _text(
+            text = Text(
                 f"First duplicate: the event of order #{order + 1} arrives again and the consumer skips it",
                 f"最初の重複：注文 #{order + 1} のイベントが再び届き、コンシューマーは読み飛ばしました",
             )
         else:
-            text = _text(
+            text = Text(
                 f"First duplicate: the event of order #{order + 1} arrives again and is applied a second time",
                 f"最初の重複：注文 #{order + 1} のイベントが再び届き、もう一度適用されました",
             )
         events.append(Event(at, "duplicate", text))
     lost = len(out.committed_ids) - sum(1 for o in out.committed_ids if o in seen.first_delivery)
-    events.append(Event(end, "done", _text(f"Done: {len(out.committed_ids)} orders committed; {lost} events lost, {len(seen.phantoms)} phantom, {len(seen.duplicates)} duplicate deliveries ({len(seen.duplicates_applied)} applied)", f"終了：コミットされた注文 {len(out.committed_ids)} 件、失われたイベント {lost} 件、架空のイベント {len(seen.phantoms)} 件、重複配信 {len(seen.duplicates)} 件（うち適用 {len(seen.duplicates_applied)} 件）")))  # fmt: skip
+    events.append(Event(end, "done", Text(f"Done: {len(out.committed_ids)} orders committed; {lost} events lost, {len(seen.phantoms)} phantom, {len(seen.duplicates)} duplicate deliveries ({len(seen.duplicates_applied)} applied)", f"終了：コミットされた注文 {len(out.committed_ids)} 件、失われたイベント {lost} 件、架空のイベント {len(seen.phantoms)} 件、重複配信 {len(seen.duplicates)} 件（うち適用 {len(seen.duplicates_applied)} 件）")))  # fmt: skip
     return sorted(events, key=lambda event: event.t)
 
 
@@ -507,11 +503,11 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
 
 
 MODES = (
-    Choice("dual_write", _text("Dual write", "二重書き込み")),
+    Choice("dual_write", Text("Dual write", "二重書き込み")),
     Choice(
-        "outbox", _text("Transactional outbox (polling relay)", "トランザクショナルアウトボックス（ポーリングリレー）")
+        "outbox", Text("Transactional outbox (polling relay)", "トランザクショナルアウトボックス（ポーリングリレー）")
     ),
-    Choice("cdc", _text("Change data capture (log tailing)", "変更データキャプチャ（ログの追跡）")),
+    Choice("cdc", Text("Change data capture (log tailing)", "変更データキャプチャ（ログの追跡）")),
 )
 
 COMMON = {
@@ -529,11 +525,11 @@ COMMON = {
 SCENARIO = Scenario(
     slug="outbox",
     pattern="transactional-outbox",
-    title=_text(
+    title=Text(
         "Transactional outbox: no lost or phantom events",
         "トランザクショナルアウトボックス：イベントを失わず、架空のイベントも出さない",
     ),
-    description=_text(
+    description=Text(
         "A service commits orders and must publish an event for each one, while processes crash and the broker goes down for a while. "
         "Write to the database and the broker separately (a dual write), or put the event in an outbox table in the same transaction "
         "and let a polling relay or a change data capture connector publish it. Count the events lost or invented, the duplicates "
@@ -548,8 +544,8 @@ SCENARIO = Scenario(
             "mode",
             "choice",
             "outbox",
-            _text("How the event gets out", "イベントの出し方"),
-            _text(
+            Text("How the event gets out", "イベントの出し方"),
+            Text(
                 "Dual write: the service writes the database and the broker one after the other. Outbox: the event row commits with the order and a relay polls the table. CDC: a connector reads the database log.",
                 "二重書き込みでは、サービスがデータベースとブローカーに順に書き込みます。アウトボックスでは、イベントの行を注文と一緒にコミットし、リレーがテーブルをポーリングします。CDC では、コネクターがデータベースのログを読みます。",
             ),
@@ -559,22 +555,22 @@ SCENARIO = Scenario(
             "dual_write_order",
             "choice",
             "commit_first",
-            _text("Dual write order", "二重書き込みの順序"),
-            _text(
+            Text("Dual write order", "二重書き込みの順序"),
+            Text(
                 "Commit first: commit, then publish (a crash in between loses the event). Publish first: publish, then commit (a crash or rollback in between leaves a phantom event). Only the dual write uses it.",
                 "コミットが先なら、コミットしてから発行します（間でクラッシュするとイベントが失われます）。発行が先なら、発行してからコミットします（間でクラッシュやロールバックが起きると架空のイベントが残ります）。二重書き込みでのみ使います。",
             ),
             choices=(
-                Choice("commit_first", _text("Commit, then publish", "コミットしてから発行")),
-                Choice("publish_first", _text("Publish, then commit", "発行してからコミット")),
+                Choice("commit_first", Text("Commit, then publish", "コミットしてから発行")),
+                Choice("publish_first", Text("Publish, then commit", "発行してからコミット")),
             ),
         ),
         Param(
             "crash_prob",
             "float",
             0.02,
-            _text("Crash probability", "クラッシュの確率"),
-            _text(
+            Text("Crash probability", "クラッシュの確率"),
+            Text(
                 "Probability that a process crashes at the one crash point of each order: the service between its two writes (dual write), the relay after publishing a row and before marking its batch sent (outbox), the connector after publishing an entry and before committing its log offset (CDC).",
                 "注文ごとに 1 か所あるクラッシュ地点で、プロセスがクラッシュする確率です。二重書き込みでは 2 つの書き込みの間のサービス、アウトボックスでは行を発行した後でバッチに送信済みの印を付ける前のリレー、CDC ではエントリーを発行した後でログのオフセットをコミットする前のコネクターです。",
             ),
@@ -586,8 +582,8 @@ SCENARIO = Scenario(
             "rollback_prob",
             "float",
             0.02,
-            _text("Rollback probability", "ロールバックの確率"),
-            _text(
+            Text("Rollback probability", "ロールバックの確率"),
+            Text(
                 "Probability that an order's transaction fails to commit (a constraint violation, a deadlock).",
                 "注文のトランザクションがコミットに失敗する確率です（制約違反やデッドロックなど）。",
             ),
@@ -599,8 +595,8 @@ SCENARIO = Scenario(
             "broker_outage_s",
             "float",
             10.0,
-            _text("Broker outage", "ブローカーの停止時間"),
-            _text(
+            Text("Broker outage", "ブローカーの停止時間"),
+            Text(
                 "How long the broker refuses every publish; 0 for no outage.",
                 "ブローカーがすべての発行を拒否する時間です。0 なら停止しません。",
             ),
@@ -613,8 +609,8 @@ SCENARIO = Scenario(
             "broker_outage_at_s",
             "float",
             20.0,
-            _text("Outage starts at", "停止の開始時刻"),
-            _text("When the broker goes down.", "ブローカーが停止する時刻です。"),
+            Text("Outage starts at", "停止の開始時刻"),
+            Text("When the broker goes down.", "ブローカーが停止する時刻です。"),
             unit="s",
             min=0,
             max=600,
@@ -624,8 +620,8 @@ SCENARIO = Scenario(
             "relay_interval_ms",
             "float",
             500.0,
-            _text("Relay interval", "リレーの間隔"),
-            _text(
+            Text("Relay interval", "リレーの間隔"),
+            Text(
                 "Outbox: how often the relay polls the table. CDC: how often the connector commits its log offset (it reads the log continuously, about 20 ms behind).",
                 "アウトボックスでは、リレーがテーブルをポーリングする間隔です。CDC では、コネクターがログのオフセットをコミットする間隔です（ログは約 20 ms 遅れで常に読み続けます）。",
             ),
@@ -638,8 +634,8 @@ SCENARIO = Scenario(
             "idempotent_consumer",
             "bool",
             True,
-            _text("Idempotent consumer", "冪等なコンシューマー"),
-            _text(
+            Text("Idempotent consumer", "冪等なコンシューマー"),
+            Text(
                 "The consumer keeps the ids of the events it has processed and skips any it has seen.",
                 "コンシューマーが処理済みのイベント ID を記録し、すでに受け取ったイベントを読み飛ばします。",
             ),
@@ -648,8 +644,8 @@ SCENARIO = Scenario(
             "orders",
             "int",
             1000,
-            _text("Orders", "注文数"),
-            _text(
+            Text("Orders", "注文数"),
+            Text(
                 "How many orders arrive; the run lasts until every published event has been delivered.",
                 "到着する注文の数です。発行されたイベントがすべて届くまで実行を続けます。",
             ),
@@ -660,8 +656,8 @@ SCENARIO = Scenario(
             "order_rate",
             "float",
             20.0,
-            _text("Order rate", "注文の到着率"),
-            _text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着率です（ポアソン到着）。"),
+            Text("Order rate", "注文の到着率"),
+            Text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着率です（ポアソン到着）。"),
             unit="orders/s",
             min=0.1,
             max=1000,
@@ -671,40 +667,40 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="flow",
-            title=_text("Orders committed and events published", "コミットされた注文と発行されたイベント"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("cumulative count", "累計"),
+            title=Text("Orders committed and events published", "コミットされた注文と発行されたイベント"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("cumulative count", "累計"),
             series=(
-                Series("committed", _text("orders committed", "コミットされた注文")),
-                Series("published", _text("events published", "発行されたイベント")),
+                Series("committed", Text("orders committed", "コミットされた注文")),
+                Series("published", Text("events published", "発行されたイベント")),
             ),
         ),
         Chart(
             id="lag",
-            title=_text("How long events wait", "イベントの待ち時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms", "ミリ秒"),
+            title=Text("How long events wait", "イベントの待ち時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("ms", "ミリ秒"),
             series=(
                 Series(
                     "lag_ms",
-                    _text("worst commit-to-delivery lag, per step", "コミットから配信までの最大の遅れ（区間ごと）"),
+                    Text("worst commit-to-delivery lag, per step", "コミットから配信までの最大の遅れ（区間ごと）"),
                 ),
                 Series(
                     "oldest_waiting_ms",
-                    _text("age of the oldest unpublished event", "未発行で最も古いイベントの経過時間"),
+                    Text("age of the oldest unpublished event", "未発行で最も古いイベントの経過時間"),
                 ),
             ),
         ),
         Chart(
             id="anomalies",
-            title=_text("Lost, phantom and duplicate events", "失われたイベント、架空のイベント、重複"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("cumulative count", "累計"),
+            title=Text("Lost, phantom and duplicate events", "失われたイベント、架空のイベント、重複"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("cumulative count", "累計"),
             series=(
-                Series("lost", _text("lost", "消失")),
-                Series("phantom", _text("phantom", "架空のイベント")),
-                Series("duplicates", _text("duplicate deliveries", "重複配信")),
-                Series("duplicates_applied", _text("duplicates applied", "適用された重複")),
+                Series("lost", Text("lost", "消失")),
+                Series("phantom", Text("phantom", "架空のイベント")),
+                Series("duplicates", Text("duplicate deliveries", "重複配信")),
+                Series("duplicates_applied", Text("duplicates applied", "適用された重複")),
             ),
         ),
     ),
@@ -712,128 +708,128 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "lost_events",
-            _text("Lost events", "失われたイベント"),
+            Text("Lost events", "失われたイベント"),
             "events",
-            _text(
+            Text(
                 "Committed orders whose event never reached the consumer.",
                 "コミットされたのに、イベントがコンシューマーに届かなかった注文です。",
             ),
         ),
         Measure(
             "phantom_events",
-            _text("Phantom events", "架空のイベント"),
+            Text("Phantom events", "架空のイベント"),
             "events",
-            _text(
+            Text(
                 "Events delivered for orders that were never committed.",
                 "コミットされなかった注文について届いたイベントです。",
             ),
         ),
         Measure(
             "duplicate_deliveries",
-            _text("Duplicate deliveries", "重複配信"),
+            Text("Duplicate deliveries", "重複配信"),
             "events",
-            _text(
+            Text(
                 "Deliveries of an event the consumer had already received.",
                 "コンシューマーがすでに受け取っていたイベントの配信です。",
             ),
         ),
         Measure(
             "duplicates_applied",
-            _text("Duplicates applied", "適用された重複"),
+            Text("Duplicates applied", "適用された重複"),
             "events",
-            _text(
+            Text(
                 "Times the consumer applied an event it had already applied; 0 when it is idempotent.",
                 "コンシューマーが適用済みのイベントをもう一度適用した回数です。冪等なら 0 です。",
             ),
         ),
         Measure(
             "max_lag_ms",
-            _text("Worst lag", "最大の遅れ"),
+            Text("Worst lag", "最大の遅れ"),
             "ms",
-            _text(
+            Text(
                 "Longest time from an order's commit to its event's first delivery.",
                 "注文のコミットから、そのイベントが初めて届くまでの時間の最大値です。",
             ),
         ),
         Measure(
             "mean_lag_ms",
-            _text("Mean lag", "平均の遅れ"),
+            Text("Mean lag", "平均の遅れ"),
             "ms",
-            _text(
+            Text(
                 "Mean time from commit to first delivery, over the events that arrived.",
                 "届いたイベントについて、コミットから初めて届くまでの平均時間です。",
             ),
         ),
-        Measure("orders_committed", _text("Orders committed", "コミットされた注文"), "orders"),
-        Measure("rolled_back", _text("Transactions rolled back", "ロールバックされたトランザクション"), "orders"),
+        Measure("orders_committed", Text("Orders committed", "コミットされた注文"), "orders"),
+        Measure("rolled_back", Text("Transactions rolled back", "ロールバックされたトランザクション"), "orders"),
         Measure(
             "orders_refused",
-            _text("Orders refused", "拒否した注文"),
+            Text("Orders refused", "拒否した注文"),
             "orders",
-            _text(
+            Text(
                 "Publish first: orders refused because the broker was down.",
                 "発行が先の二重書き込みで、ブローカーの停止中に拒否した注文です。",
             ),
         ),
-        Measure("orders_during_outage", _text("Orders during the outage", "停止中に到着した注文"), "orders"),
+        Measure("orders_during_outage", Text("Orders during the outage", "停止中に到着した注文"), "orders"),
         Measure(
             "events_published",
-            _text("Events published", "発行されたイベント"),
+            Text("Events published", "発行されたイベント"),
             "events",
-            _text(
+            Text(
                 "Distinct events the broker accepted at least once.",
                 "ブローカーが少なくとも 1 回受け付けた、異なるイベントの数です。",
             ),
         ),
         Measure(
             "deliveries",
-            _text("Deliveries", "配信数"),
+            Text("Deliveries", "配信数"),
             "events",
-            _text(
+            Text(
                 "Every delivery to the consumer, duplicates included.",
                 "重複を含む、コンシューマーへのすべての配信です。",
             ),
         ),
         Measure(
             "crashes",
-            _text("Crashes", "クラッシュ回数"),
-            help=_text(
+            Text("Crashes", "クラッシュ回数"),
+            help=Text(
                 "Of the service (dual write), the relay (outbox) or the connector (CDC).",
                 "二重書き込みではサービス、アウトボックスではリレー、CDC ではコネクターのクラッシュです。",
             ),
         ),
-        Measure("lost_to_crash", _text("Lost to a crash", "クラッシュで失われたイベント"), "events"),
+        Measure("lost_to_crash", Text("Lost to a crash", "クラッシュで失われたイベント"), "events"),
         Measure(
             "lost_to_outage",
-            _text("Lost to the outage", "ブローカーの停止で失われたイベント"),
+            Text("Lost to the outage", "ブローカーの停止で失われたイベント"),
             "events",
-            _text(
+            Text(
                 "Commit first: events whose publish the broker refused.",
                 "コミットが先の二重書き込みで、ブローカーが発行を拒否したイベントです。",
             ),
         ),
         Measure(
             "max_backlog",
-            _text("Largest backlog", "滞留の最大数"),
+            Text("Largest backlog", "滞留の最大数"),
             "events",
-            _text(
+            Text(
                 "Most committed events waiting for the relay or connector at one time.",
                 "リレーやコネクターを同時に待っていた、コミット済みイベントの最大数です。",
             ),
         ),
-        Measure("duration_s", _text("Run length", "シミュレーション時間"), "s"),
+        Measure("duration_s", Text("Run length", "シミュレーション時間"), "s"),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Richardson, microservices.io 'Transactional outbox' and 'Transaction log tailing'; Debezium docs on at-least-once delivery; Helland, 'Idempotence Is Not a Medical Condition' (2012)",
         "Richardson の microservices.io「Transactional outbox」と「Transaction log tailing」、at-least-once 配信についての Debezium のドキュメント、Helland「Idempotence Is Not a Medical Condition」（2012 年）",
     ),
     topology=Topology(
         nodes=(
-            Node("service", _text("Order service", "注文サービス"), 0.08, 0.3),
-            Node("database", _text("Database (orders + outbox)", "データベース（注文 + アウトボックス）"), 0.3, 0.75),
-            Node("relay", _text("Relay / CDC connector", "リレー / CDC コネクター"), 0.55, 0.75),
-            Node("broker", _text("Broker", "ブローカー"), 0.7, 0.3),
-            Node("consumer", _text("Consumer", "コンシューマー"), 0.92, 0.3),
+            Node("service", Text("Order service", "注文サービス"), 0.08, 0.3),
+            Node("database", Text("Database (orders + outbox)", "データベース（注文 + アウトボックス）"), 0.3, 0.75),
+            Node("relay", Text("Relay / CDC connector", "リレー / CDC コネクター"), 0.55, 0.75),
+            Node("broker", Text("Broker", "ブローカー"), 0.7, 0.3),
+            Node("consumer", Text("Consumer", "コンシューマー"), 0.92, 0.3),
         ),
         links=(
             ("service", "database"),
@@ -846,26 +842,24 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "dual-write-crashes",
-            _text(
-                "Dual write: crashes and an outage lose events", "二重書き込み：クラッシュと停止でイベントが失われる"
-            ),
+            Text("Dual write: crashes and an outage lose events", "二重書き込み：クラッシュと停止でイベントが失われる"),
             {**COMMON, "mode": "dual_write"},
         ),
         Preset(
             "dual-write-publish-first",
-            _text("Dual write, publish first: phantom events", "発行が先の二重書き込み：架空のイベント"),
+            Text("Dual write, publish first: phantom events", "発行が先の二重書き込み：架空のイベント"),
             {**COMMON, "mode": "dual_write", "dual_write_order": "publish_first"},
         ),
         Preset(
             "outbox-crash-outage",
-            _text(
+            Text(
                 "Outbox: crashes and an outage, nothing lost", "アウトボックス：クラッシュと停止があっても何も失わない"
             ),
             {**COMMON, "mode": "outbox"},
         ),
         Preset(
             "cdc",
-            _text(
+            Text(
                 "Change data capture: low lag, replays after a crash",
                 "変更データキャプチャ：遅れは小さく、クラッシュ後は読み直す",
             ),
@@ -873,7 +867,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "outbox-not-idempotent",
-            _text(
+            Text(
                 "Outbox without an idempotent consumer: duplicates applied",
                 "アウトボックスと冪等でないコンシューマー：重複が適用される",
             ),

@@ -57,10 +57,6 @@ MEAN_JUMP = 0.1
 MAX_JUMP_EVENTS = 5
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def nearest_rank(sorted_values: np.ndarray, p: float) -> float:
     """The ceil(p n)-th smallest of n sorted values: the smallest with at least p of them at or below it."""
     n = len(sorted_values)
@@ -264,13 +260,13 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
 
     mean_per_window = n / windows
     if mean_per_window <= 100:
-        opening = _text(
+        opening = Text(
             f"Each window holds about {mean_per_window:.0f} requests: its p99 is simply its slowest request",
             f"各ウィンドウのリクエストは約 {mean_per_window:.0f} 件なので、その p99 は単にいちばん遅いリクエストです",
         )
     else:
         slower = mean_per_window - math.ceil(0.99 * mean_per_window - 1e-9)
-        opening = _text(
+        opening = Text(
             f"Each window holds about {mean_per_window:,.0f} requests: only about {slower:,.0f} of them are slower than its p99",
             f"各ウィンドウのリクエストは約 {mean_per_window:,.0f} 件で、その p99 より遅いリクエストは約 {slower:,.0f} 件しかありません",
         )
@@ -280,7 +276,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         Event(0.0, "windows", opening),
         Event(
             worst_at, "worst-window",
-            _text(
+            Text(
                 f"Worst window: p99 {_ms(worst)} ms from {int(counts[worst_window])} requests, {worst / analytic_p99:.2g}x the distribution's p99",
                 f"最悪のウィンドウでは、{int(counts[worst_window])} 件のリクエストから求めた p99 が {_ms(worst)} ms で、分布の p99 の {worst / analytic_p99:.2g} 倍です",
             ),
@@ -291,7 +287,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     pending.append(
         Event(
             duration, "averaged-p99",
-            _text(
+            Text(
                 f"Average of the {int(has_p99.sum())} window p99s: {_ms(averaged)} ms; the p99 of all {n:,} requests: {_ms(pooled_p99)} ms",
                 f"{int(has_p99.sum())} 個のウィンドウの p99 の平均は {_ms(averaged)} ms、全 {n:,} 件のリクエストの p99 は {_ms(pooled_p99)} ms です",
             ),
@@ -336,7 +332,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 events.append(
                     Event(
                         t, "mean-jump",
-                        _text(
+                        Text(
                             f"The mean jumps from {_ms(previous_mean)} to {_ms(mean)} ms: the slowest request in this stretch took {_ms(slowest)} ms; the median stays at {_ms(series['p50'])} ms",
                             f"平均が {_ms(previous_mean)} ms から {_ms(mean)} ms に跳ね上がりました。この間で最も遅いリクエストは {_ms(slowest)} ms かかりましたが、中央値は {_ms(series['p50'])} ms のままです",
                         ),
@@ -406,8 +402,8 @@ def _preset(**values: Any) -> dict[str, Any]:
 SCENARIO = Scenario(
     slug="percentiles",
     pattern="percentile-latency",
-    title=_text("Percentile latency", "パーセンタイルレイテンシー"),
-    description=_text(
+    title=Text("Percentile latency", "パーセンタイルレイテンシー"),
+    description=Text(
         "Requests arrive at a steady rate and each takes a latency drawn from a distribution with a tail: lognormal, "
         "bimodal (a few slow cache misses) or Pareto. The charts follow the mean and the p50, p95, p99 and p99.9 of "
         "every request so far, and the p99 of each reporting window, as a dashboard plots it. Watch how far the mean "
@@ -422,23 +418,23 @@ SCENARIO = Scenario(
             "distribution",
             "choice",
             "lognormal",
-            _text("Latency distribution", "レイテンシーの分布"),
-            _text(
+            Text("Latency distribution", "レイテンシーの分布"),
+            Text(
                 "The shape of the latencies: lognormal (a long right tail), bimodal (mostly fast, some slow, as with cache misses) or Pareto (a power-law tail).",
                 "レイテンシーの形です。対数正規分布（右に長い裾）、二峰性分布（大半は速く一部が遅い、キャッシュミスのような形）、パレート分布（べき乗の裾）から選びます。",
             ),
             choices=(
-                Choice("lognormal", _text("Lognormal", "対数正規分布")),
-                Choice("bimodal", _text("Bimodal (cache misses)", "二峰性分布（キャッシュミス）")),
-                Choice("pareto", _text("Pareto (heavy tail)", "パレート分布（重い裾）")),
+                Choice("lognormal", Text("Lognormal", "対数正規分布")),
+                Choice("bimodal", Text("Bimodal (cache misses)", "二峰性分布（キャッシュミス）")),
+                Choice("pareto", Text("Pareto (heavy tail)", "パレート分布（重い裾）")),
             ),
         ),
         Param(
             "median_ms",
             "float",
             20.0,
-            _text("Median latency", "レイテンシーの中央値"),
-            _text(
+            Text("Median latency", "レイテンシーの中央値"),
+            Text(
                 "Half of the requests are faster than this, whatever the distribution.",
                 "どの分布でも、リクエストの半数がこの時間より速く返ります。",
             ),
@@ -451,8 +447,8 @@ SCENARIO = Scenario(
             "tail_weight",
             "float",
             1.0,
-            _text("Tail weight", "裾の重さ"),
-            _text(
+            Text("Tail weight", "裾の重さ"),
+            Text(
                 "Larger means a heavier tail. Lognormal: sigma, the sd of ln(latency) (1 puts the p99 at 10x the median). "
                 "Bimodal: the share of slow requests, whose median is 10x the fast ones' (values above 1 count as 1). "
                 "Pareto: the tail index 1/alpha; from 0.5 the variance is infinite, from 1 the mean too.",
@@ -468,8 +464,8 @@ SCENARIO = Scenario(
             "requests",
             "int",
             200000,
-            _text("Requests", "リクエスト数"),
-            _text("How many requests the run measures.", "計測するリクエストの数です。"),
+            Text("Requests", "リクエスト数"),
+            Text("How many requests the run measures.", "計測するリクエストの数です。"),
             min=100,
             max=1_000_000,
         ),
@@ -477,8 +473,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             100.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Requests per second; with the window it sets how many requests each window's p99 rests on.",
                 "1 秒あたりのリクエスト数です。ウィンドウの長さと合わせて、各ウィンドウの p99 が何件のリクエストから求まるかが決まります。",
             ),
@@ -491,8 +487,8 @@ SCENARIO = Scenario(
             "window_s",
             "float",
             10.0,
-            _text("Reporting window", "集計ウィンドウ"),
-            _text(
+            Text("Reporting window", "集計ウィンドウ"),
+            Text(
                 "The span of one dashboard point: each window's p99 is computed from the requests in it alone.",
                 "ダッシュボードの 1 点が表す時間幅です。各ウィンドウの p99 は、そのウィンドウ内のリクエストだけから求めます。",
             ),
@@ -505,108 +501,106 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="percentiles",
-            title=_text("Percentiles of every request so far", "それまでの全リクエストのパーセンタイル"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("latency (ms)", "レイテンシー（ms）"),
+            title=Text("Percentiles of every request so far", "それまでの全リクエストのパーセンタイル"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("latency (ms)", "レイテンシー（ms）"),
             series=(
-                Series("p50", _text("p50 (median)", "p50（中央値）")),
-                Series("p95", _text("p95", "p95")),
-                Series("p99", _text("p99", "p99")),
-                Series("p999", _text("p99.9", "p99.9")),
-                Series("mean", _text("mean", "平均")),
+                Series("p50", Text("p50 (median)", "p50（中央値）")),
+                Series("p95", Text("p95", "p95")),
+                Series("p99", Text("p99", "p99")),
+                Series("p999", Text("p99.9", "p99.9")),
+                Series("mean", Text("mean", "平均")),
             ),
         ),
         Chart(
             id="windows",
-            title=_text(
+            title=Text(
                 "p99 per reporting window versus the p99 of all requests",
                 "集計ウィンドウごとの p99 と全リクエストの p99",
             ),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("latency (ms)", "レイテンシー（ms）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("latency (ms)", "レイテンシー（ms）"),
             series=(
-                Series("window_p99", _text("p99 of the latest window", "直近のウィンドウの p99")),
-                Series("averaged_window_p99", _text("average of the window p99s", "ウィンドウごとの p99 の平均")),
-                Series("max_window_p99", _text("worst window p99", "最悪のウィンドウの p99")),
-                Series("pooled_p99", _text("p99 of all requests", "全リクエストの p99")),
-                Series("analytic_p99", _text("the distribution's p99", "分布の p99")),
+                Series("window_p99", Text("p99 of the latest window", "直近のウィンドウの p99")),
+                Series("averaged_window_p99", Text("average of the window p99s", "ウィンドウごとの p99 の平均")),
+                Series("max_window_p99", Text("worst window p99", "最悪のウィンドウの p99")),
+                Series("pooled_p99", Text("p99 of all requests", "全リクエストの p99")),
+                Series("analytic_p99", Text("the distribution's p99", "分布の p99")),
             ),
         ),
         Chart(
             id="share",
-            title=_text("Requests slower than the mean", "平均より遅いリクエスト"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of requests", "リクエストの割合（%）"),
+            title=Text("Requests slower than the mean", "平均より遅いリクエスト"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("% of requests", "リクエストの割合（%）"),
             series=(
-                Series("share_above_mean", _text("measured", "計測値")),
-                Series("analytic_share_above_mean", _text("the distribution's", "分布の理論値")),
+                Series("share_above_mean", Text("measured", "計測値")),
+                Series("analytic_share_above_mean", Text("the distribution's", "分布の理論値")),
             ),
         ),
     ),
     run=run,
     results=(
-        Measure("p50_ms", _text("p50 (median)", "p50（中央値）"), "ms"),
-        Measure("p95_ms", _text("p95", "p95"), "ms"),
-        Measure("p99_ms", _text("p99 of all requests", "全リクエストの p99"), "ms"),
-        Measure("p999_ms", _text("p99.9", "p99.9"), "ms"),
-        Measure("mean_ms", _text("Mean", "平均"), "ms"),
+        Measure("p50_ms", Text("p50 (median)", "p50（中央値）"), "ms"),
+        Measure("p95_ms", Text("p95", "p95"), "ms"),
+        Measure("p99_ms", Text("p99 of all requests", "全リクエストの p99"), "ms"),
+        Measure("p999_ms", Text("p99.9", "p99.9"), "ms"),
+        Measure("mean_ms", Text("Mean", "平均"), "ms"),
         Measure(
             "share_above_mean",
-            _text("Share of requests slower than the mean", "平均より遅いリクエストの割合"),
-            help=_text(
+            Text("Share of requests slower than the mean", "平均より遅いリクエストの割合"),
+            help=Text(
                 "Well under half for a right-skewed distribution: the mean is not a typical request.",
                 "右に裾の長い分布では半分を大きく下回ります。平均は典型的なリクエストではありません。",
             ),
         ),
         Measure(
             "averaged_window_p99_ms",
-            _text("Average of the window p99s", "ウィンドウごとの p99 の平均"),
+            Text("Average of the window p99s", "ウィンドウごとの p99 の平均"),
             "ms",
-            _text(
+            Text(
                 "What averaging a dashboard's p99 points gives: not a percentile of anything.",
                 "ダッシュボードの p99 の点を平均した値です。何のパーセンタイルでもありません。",
             ),
         ),
-        Measure("max_window_p99_ms", _text("Worst window p99", "最悪のウィンドウの p99"), "ms"),
+        Measure("max_window_p99_ms", Text("Worst window p99", "最悪のウィンドウの p99"), "ms"),
         Measure(
             "window_p99_sd_ms",
-            _text("Spread of the window p99s (sd)", "ウィンドウごとの p99 のばらつき（標準偏差）"),
+            Text("Spread of the window p99s (sd)", "ウィンドウごとの p99 のばらつき（標準偏差）"),
             "ms",
-            _text(
+            Text(
                 "How much a window's p99 moves by chance alone; compare with the pooled p99's standard error.",
                 "偶然だけでウィンドウの p99 がどれだけ動くかを示します。全リクエストの p99 の標準誤差と比べてください。",
             ),
         ),
-        Measure("windows", _text("Windows with requests", "リクエストのあったウィンドウ数")),
+        Measure("windows", Text("Windows with requests", "リクエストのあったウィンドウ数")),
         Measure(
-            "requests_per_window", _text("Requests per window (mean)", "ウィンドウあたりのリクエスト数（平均）"), "req"
+            "requests_per_window", Text("Requests per window (mean)", "ウィンドウあたりのリクエスト数（平均）"), "req"
         ),
-        Measure("max_ms", _text("Slowest request", "最も遅いリクエスト"), "ms"),
-        Measure("analytic_p99_ms", _text("The distribution's p99", "分布の p99"), "ms"),
-        Measure("analytic_p999_ms", _text("The distribution's p99.9", "分布の p99.9"), "ms"),
+        Measure("max_ms", Text("Slowest request", "最も遅いリクエスト"), "ms"),
+        Measure("analytic_p99_ms", Text("The distribution's p99", "分布の p99"), "ms"),
+        Measure("analytic_p999_ms", Text("The distribution's p99.9", "分布の p99.9"), "ms"),
         Measure(
             "analytic_mean_ms",
-            _text("The distribution's mean", "分布の平均"),
+            Text("The distribution's mean", "分布の平均"),
             "ms",
-            _text(
+            Text(
                 "Empty when it is infinite (Pareto with tail weight 1 or more).",
                 "無限大のとき（裾の重さが 1 以上のパレート分布）は値がありません。",
             ),
         ),
-        Measure(
-            "analytic_share_above_mean", _text("The distribution's share above its mean", "分布で平均を上回る割合")
-        ),
+        Measure("analytic_share_above_mean", Text("The distribution's share above its mean", "分布で平均を上回る割合")),
         Measure(
             "p99_std_error_ms",
-            _text("Standard error of the p99 of all requests", "全リクエストの p99 の標準誤差"),
+            Text("Standard error of the p99 of all requests", "全リクエストの p99 の標準誤差"),
             "ms",
-            _text(
+            Text(
                 "The asymptotic standard error sqrt(p(1 − p) / n) / f(x_p) of a sample quantile.",
                 "標本分位数の漸近標準誤差 sqrt(p(1 − p) / n) / f(x_p) です。",
             ),
         ),
     ),
-    source=_text(
+    source=Text(
         "Analytic quantiles of the lognormal and Pareto distributions and the asymptotic standard error of a sample quantile; "
         "Dean and Barroso, 'The Tail at Scale' (2013); Gil Tene, 'How NOT to Measure Latency' (2015), on averaging percentiles",
         "対数正規分布とパレート分布の分位数の解析値と標本分位数の漸近標準誤差、Dean と Barroso「The Tail at Scale」（2013 年）、"
@@ -614,17 +608,17 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.1, 0.5),
-            Node("service", _text("Service", "サービス"), 0.37, 0.5),
-            Node("metrics", _text("Metrics (per window)", "メトリクス（ウィンドウごと）"), 0.63, 0.5),
-            Node("dashboard", _text("Dashboard", "ダッシュボード"), 0.9, 0.5),
+            Node("clients", Text("Clients", "クライアント"), 0.1, 0.5),
+            Node("service", Text("Service", "サービス"), 0.37, 0.5),
+            Node("metrics", Text("Metrics (per window)", "メトリクス（ウィンドウごと）"), 0.63, 0.5),
+            Node("dashboard", Text("Dashboard", "ダッシュボード"), 0.9, 0.5),
         ),
         links=(("clients", "service"), ("service", "metrics"), ("metrics", "dashboard")),
     ),
     presets=(
         Preset(
             "lognormal-tail",
-            _text("A lognormal tail", "対数正規分布の裾"),
+            Text("A lognormal tail", "対数正規分布の裾"),
             _preset(
                 distribution="lognormal",
                 median_ms=20.0,
@@ -636,7 +630,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "bimodal-cache-misses",
-            _text("Bimodal: 2 % slow requests (cache misses)", "二峰性分布：2 % の遅いリクエスト（キャッシュミス）"),
+            Text("Bimodal: 2 % slow requests (cache misses)", "二峰性分布：2 % の遅いリクエスト（キャッシュミス）"),
             _preset(
                 distribution="bimodal",
                 median_ms=5.0,
@@ -648,7 +642,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "pareto-heavy-tail",
-            _text(
+            Text(
                 "Pareto: a heavy tail, the mean far above the median",
                 "パレート分布：重い裾で平均が中央値を大きく上回る",
             ),
@@ -663,7 +657,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "small-windows",
-            _text("Small windows: a noisy p99", "小さなウィンドウ：ばらつく p99"),
+            Text("Small windows: a noisy p99", "小さなウィンドウ：ばらつく p99"),
             _preset(
                 distribution="lognormal",
                 median_ms=20.0,
@@ -675,7 +669,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "small-windows-bimodal",
-            _text(
+            Text(
                 "Small windows, 2 % slow: the averaged p99 hides the slow requests",
                 "小さなウィンドウで 2 % が遅い：p99 の平均が遅いリクエストを隠す",
             ),

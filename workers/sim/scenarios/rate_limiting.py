@@ -231,10 +231,6 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     )
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 # Two spikes of 15 just before and just after the 10 s window edge: the case where
 # a fixed window and a sliding log part ways.
 BOUNDARY_SPIKES = {
@@ -251,8 +247,8 @@ BOUNDARY_SPIKES = {
 SCENARIO = Scenario(
     slug="rate-limiting",
     pattern="rate-limiting",
-    title=_text("Rate limiting", "レート制限"),
-    description=_text(
+    title=Text("Rate limiting", "レート制限"),
+    description=Text(
         "Steady Poisson traffic from several clients, then one client sends a burst all at once. A single limiter "
         "in front of the service admits or rejects each request with a token bucket, a fixed window or a sliding "
         "window. Watch how much of the burst gets through, whether any one-second span exceeds the rate, and how "
@@ -267,20 +263,20 @@ SCENARIO = Scenario(
             "algorithm",
             "choice",
             "token_bucket",
-            _text("Algorithm", "アルゴリズム"),
-            _text("How the limiter decides.", "リミッターの判定方法です。"),
+            Text("Algorithm", "アルゴリズム"),
+            Text("How the limiter decides.", "リミッターの判定方法です。"),
             choices=(
-                Choice("token_bucket", _text("Token bucket", "トークンバケット")),
-                Choice("fixed_window", _text("Fixed window", "固定ウィンドウ")),
-                Choice("sliding_window", _text("Sliding window (log)", "スライディングウィンドウ（ログ方式）")),
+                Choice("token_bucket", Text("Token bucket", "トークンバケット")),
+                Choice("fixed_window", Text("Fixed window", "固定ウィンドウ")),
+                Choice("sliding_window", Text("Sliding window (log)", "スライディングウィンドウ（ログ方式）")),
             ),
         ),
         Param(
             "rate_per_s",
             "float",
             10.0,
-            _text("Rate", "レート"),
-            _text(
+            Text("Rate", "レート"),
+            Text(
                 "Requests per second the limiter allows on average.",
                 "リミッターが平均して許可する 1 秒あたりのリクエスト数です。",
             ),
@@ -293,8 +289,8 @@ SCENARIO = Scenario(
             "burst",
             "int",
             20,
-            _text("Burst (bucket size)", "バースト（バケットの容量）"),
-            _text(
+            Text("Burst (bucket size)", "バースト（バケットの容量）"),
+            Text(
                 "Tokens the bucket holds; it starts full. Only the token bucket uses it.",
                 "バケットにためておけるトークンの数です。最初は満杯です。トークンバケットでのみ使います。",
             ),
@@ -305,8 +301,8 @@ SCENARIO = Scenario(
             "offered_rps",
             "float",
             8.0,
-            _text("Offered load", "到着率"),
-            _text(
+            Text("Offered load", "到着率"),
+            Text(
                 "Mean rate of the steady Poisson traffic; 0 for none.",
                 "一定のトラフィック（ポアソン到着）の平均レートです。0 なら流しません。",
             ),
@@ -319,8 +315,8 @@ SCENARIO = Scenario(
             "spike_requests",
             "int",
             50,
-            _text("Spike size", "スパイクのリクエスト数"),
-            _text("Requests client 1 sends all at once.", "クライアント 1 が一度に送るリクエストの数です。"),
+            Text("Spike size", "スパイクのリクエスト数"),
+            Text("Requests client 1 sends all at once.", "クライアント 1 が一度に送るリクエストの数です。"),
             min=0,
             max=100000,
         ),
@@ -328,8 +324,8 @@ SCENARIO = Scenario(
             "spike_at_s",
             "float",
             10.0,
-            _text("Spike at", "スパイクの時刻"),
-            _text("When the spike is sent.", "スパイクを送る時刻です。"),
+            Text("Spike at", "スパイクの時刻"),
+            Text("When the spike is sent.", "スパイクを送る時刻です。"),
             unit="s",
             min=0,
             max=600,
@@ -339,8 +335,8 @@ SCENARIO = Scenario(
             "spike_gap_s",
             "float",
             0.0,
-            _text("Second spike after", "2 回目のスパイクまでの間隔"),
-            _text(
+            Text("Second spike after", "2 回目のスパイクまでの間隔"),
+            Text(
                 "0 sends one spike; otherwise the same spike is sent again this much later.",
                 "0 ならスパイクは 1 回だけです。0 より大きければ、この時間の後に同じスパイクをもう一度送ります。",
             ),
@@ -353,8 +349,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             30.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time.", "シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time.", "シミュレーション上の時間です。"),
             unit="s",
             min=1,
             max=120,
@@ -364,8 +360,8 @@ SCENARIO = Scenario(
             "clients",
             "int",
             5,
-            _text("Clients", "クライアント数"),
-            _text(
+            Text("Clients", "クライアント数"),
+            Text(
                 "The steady traffic is spread evenly over this many clients.",
                 "一定のトラフィックを、この数のクライアントに均等に割り振ります。",
             ),
@@ -376,56 +372,56 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="traffic",
-            title=_text("Requests per second", "1 秒あたりのリクエスト数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests/s", "リクエスト/秒"),
+            title=Text("Requests per second", "1 秒あたりのリクエスト数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests/s", "リクエスト/秒"),
             series=(
-                Series("offered", _text("offered", "到着")),
-                Series("admitted", _text("admitted", "受け付け")),
-                Series("rejected", _text("rejected (429)", "拒否（429）")),
+                Series("offered", Text("offered", "到着")),
+                Series("admitted", Text("admitted", "受け付け")),
+                Series("rejected", Text("rejected (429)", "拒否（429）")),
             ),
         ),
         Chart(
             id="level",
-            title=_text("Room left in the limiter", "リミッターの残り枠"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests", "リクエスト数"),
-            series=(Series("level", _text("tokens or window room", "トークン数またはウィンドウの残り")),),
+            title=Text("Room left in the limiter", "リミッターの残り枠"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests", "リクエスト数"),
+            series=(Series("level", Text("tokens or window room", "トークン数またはウィンドウの残り")),),
         ),
     ),
     run=run,
     results=(
-        Measure("admitted", _text("Admitted", "受け付けた数"), "req"),
-        Measure("rejected", _text("Rejected (429)", "拒否した数（429）"), "req"),
+        Measure("admitted", Text("Admitted", "受け付けた数"), "req"),
+        Measure("rejected", Text("Rejected (429)", "拒否した数（429）"), "req"),
         Measure(
             "max_admitted_in_any_second",
-            _text("Most admitted in any one second", "任意の 1 秒間に受け付けた最大数"),
+            Text("Most admitted in any one second", "任意の 1 秒間に受け付けた最大数"),
             "req",
-            _text(
+            Text(
                 "Over every one-second span, not only calendar seconds.",
                 "整数秒の区切りに限らず、任意の 1 秒間で数えます。",
             ),
         ),
         Measure(
             "jain_index",
-            _text("Fairness between clients (Jain's index)", "クライアント間の公平性（Jain の公平性指標）"),
-            help=_text(
+            Text("Fairness between clients (Jain's index)", "クライアント間の公平性（Jain の公平性指標）"),
+            help=Text(
                 "1 when every client got the same share; 1/n when one client got everything.",
                 "全クライアントが同じ数だけ受け付けられたら 1、1 つのクライアントが独占したら 1/n です。",
             ),
         ),
-        Measure("offered", _text("Offered", "到着数"), "req"),
+        Measure("offered", Text("Offered", "到着数"), "req"),
         Measure(
             "admitted_bound",
-            _text("Most the algorithm may admit", "アルゴリズム上の受け付け上限"),
+            Text("Most the algorithm may admit", "アルゴリズム上の受け付け上限"),
             "req",
-            _text(
+            Text(
                 "Token bucket: burst + rate × duration; windows: the limit per second × the seconds started.",
                 "トークンバケットではバースト + レート × 時間、ウィンドウ方式では 1 秒あたりの上限 × 始まったウィンドウの数です。",
             ),
         ),
     ),
-    source=_text(
+    source=Text(
         "The token bucket's bound of burst + rate × T in any interval T (RFC 2697); the fixed window's edge effect; "
         "Jain's fairness index (Jain, Chiu and Hawe, 1984)",
         "任意の長さ T の区間でバースト + レート × T を超えないというトークンバケットの上限（RFC 2697）、固定ウィンドウの境界で起きる超過、"
@@ -433,16 +429,16 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.12, 0.5),
-            Node("limiter", _text("Rate limiter", "レートリミッター"), 0.5, 0.5),
-            Node("service", _text("Service", "サービス"), 0.88, 0.5),
+            Node("clients", Text("Clients", "クライアント"), 0.12, 0.5),
+            Node("limiter", Text("Rate limiter", "レートリミッター"), 0.5, 0.5),
+            Node("service", Text("Service", "サービス"), 0.88, 0.5),
         ),
         links=(("clients", "limiter"), ("limiter", "service")),
     ),
     presets=(
         Preset(
             "bucket-absorbs-burst",
-            _text("A bucket absorbs a burst", "バケットがバーストを吸収する"),
+            Text("A bucket absorbs a burst", "バケットがバーストを吸収する"),
             {
                 "algorithm": "token_bucket",
                 "rate_per_s": 10,
@@ -457,17 +453,17 @@ SCENARIO = Scenario(
         ),
         Preset(
             "window-boundary",
-            _text("Fixed window: twice the rate across a boundary", "固定ウィンドウ：境界をまたぐとレートの 2 倍"),
+            Text("Fixed window: twice the rate across a boundary", "固定ウィンドウ：境界をまたぐとレートの 2 倍"),
             {**BOUNDARY_SPIKES, "algorithm": "fixed_window"},
         ),
         Preset(
             "sliding-holds",
-            _text("Sliding window holds the line", "スライディングウィンドウは上限を守る"),
+            Text("Sliding window holds the line", "スライディングウィンドウは上限を守る"),
             {**BOUNDARY_SPIKES, "algorithm": "sliding_window"},
         ),
         Preset(
             "overload",
-            _text("Sustained overload", "過負荷が続く"),
+            Text("Sustained overload", "過負荷が続く"),
             {
                 "algorithm": "token_bucket",
                 "rate_per_s": 50,

@@ -315,18 +315,14 @@ def _summary_event(t: float, totals: Step, layers: int, f: float, total_tries: i
     )  # fmt: skip
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def _topology() -> Topology:
     # A snake over three rows: client, layers 1-6, dependency.
     places = [(0.1, 0.1), (0.5, 0.1), (0.9, 0.1), (0.9, 0.5), (0.5, 0.5), (0.1, 0.5), (0.1, 0.9), (0.5, 0.9)]
     ids = ["client"] + [f"layer_{level + 1}" for level in range(MAX_LAYERS)] + ["dependency"]
     labels = (
-        [_text("Client", "クライアント")]
-        + [_text(f"Layer {level + 1}", f"{level + 1} 層目") for level in range(MAX_LAYERS)]
-        + [_text("Dependency", "依存先")]
+        [Text("Client", "クライアント")]
+        + [Text(f"Layer {level + 1}", f"{level + 1} 層目") for level in range(MAX_LAYERS)]
+        + [Text("Dependency", "依存先")]
     )
     nodes = tuple(Node(i, label, x, y) for i, label, (x, y) in zip(ids, labels, places, strict=True))
     return Topology(nodes=nodes, links=tuple(zip(ids, ids[1:], strict=False)))
@@ -349,8 +345,8 @@ SCENARIO = Scenario(
     slug="retry-amplification",
     pattern="retry-backoff",
     also_patterns=("load-shedding",),
-    title=_text("Retry amplification: retries at every layer", "リトライの増幅：すべての層がリトライする場合"),
-    description=_text(
+    title=Text("Retry amplification: retries at every layer", "リトライの増幅：すべての層がリトライする場合"),
+    description=Text(
         "A request passes through a chain of layers to a dependency, and every layer retries a failed call a few "
         "times. When the dependency fails, the retries multiply: 3 tries at each of 3 layers make 27 calls to the "
         "dependency per request. Compare retrying at every layer with retrying only at the top, and see how a retry "
@@ -365,8 +361,8 @@ SCENARIO = Scenario(
             "layers",
             "int",
             3,
-            _text("Layers", "層の数"),
-            _text(
+            Text("Layers", "層の数"),
+            Text(
                 "Services in the chain between the client and the dependency; the last one calls the dependency.",
                 "クライアントと依存先の間に連なるサービスの数です。最後の層が依存先を呼び出します。",
             ),
@@ -377,8 +373,8 @@ SCENARIO = Scenario(
             "tries_per_layer",
             "int",
             3,
-            _text("Tries per layer", "層ごとの試行回数"),
-            _text(
+            Text("Tries per layer", "層ごとの試行回数"),
+            Text(
                 "How many times a layer tries a call below it, the first try included (3 = 1 try and 2 retries).",
                 "各層が下の層への呼び出し 1 件につき試行する回数の上限で、最初の試行を含みます（3 なら最初の試行 1 回とリトライ 2 回です）。",
             ),
@@ -389,8 +385,8 @@ SCENARIO = Scenario(
             "dependency_failure_rate",
             "float",
             1.0,
-            _text("Dependency failure rate", "依存先の失敗率"),
-            _text(
+            Text("Dependency failure rate", "依存先の失敗率"),
+            Text(
                 "Probability that one call to the dependency fails, independently of the others; 1 means it is down.",
                 "依存先への 1 回の呼び出しが、他とは無関係に失敗する確率です。1 なら依存先は停止しています。",
             ),
@@ -402,8 +398,8 @@ SCENARIO = Scenario(
             "retry_budget_pct",
             "float",
             0.0,
-            _text("Retry budget", "リトライバジェット"),
-            _text(
+            Text("Retry budget", "リトライバジェット"),
+            Text(
                 "0 means unlimited. Otherwise each layer's retries may be at most this percentage of the calls it "
                 "receives (a token bucket: each call earns budget/100 of a token, a retry costs one, at most 10 are saved).",
                 "0 なら無制限です。0 より大きければ、各層のリトライは受けた呼び出しのこの割合までに制限されます"
@@ -419,22 +415,22 @@ SCENARIO = Scenario(
             "retry_at",
             "choice",
             "every_layer",
-            _text("Who retries", "リトライする層"),
-            _text(
+            Text("Who retries", "リトライする層"),
+            Text(
                 "Every layer retries, or only layer 1 does and the layers below try once and pass the error up.",
                 "すべての層がリトライするか、1 層目だけがリトライし、それより下の層は 1 回だけ試行してエラーを上に返すかです。",
             ),
             choices=(
-                Choice("every_layer", _text("Every layer", "すべての層")),
-                Choice("top_only", _text("Top layer only", "最上位の層だけ")),
+                Choice("every_layer", Text("Every layer", "すべての層")),
+                Choice("top_only", Text("Top layer only", "最上位の層だけ")),
             ),
         ),
         Param(
             "request_rate",
             "float",
             100.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Mean rate of the Poisson stream of requests into layer 1.",
                 "1 層目に届くリクエスト（ポアソン到着）の平均レートです。",
             ),
@@ -447,8 +443,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             30.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time.", "シミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time.", "シミュレーション上の時間です。"),
             unit="s",
             min=1,
             max=60,
@@ -458,42 +454,42 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="calls",
-            title=_text("Calls per second into each layer", "各層が受ける 1 秒あたりの呼び出し数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("calls/s", "呼び出し/秒"),
+            title=Text("Calls per second into each layer", "各層が受ける 1 秒あたりの呼び出し数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("calls/s", "呼び出し/秒"),
             series=tuple(
-                Series(f"layer_{level + 1}", _text(f"layer {level + 1}", f"{level + 1} 層目"))
+                Series(f"layer_{level + 1}", Text(f"layer {level + 1}", f"{level + 1} 層目"))
                 for level in range(MAX_LAYERS)
             )
-            + (Series("dependency", _text("dependency", "依存先")),),
+            + (Series("dependency", Text("dependency", "依存先")),),
         ),
         Chart(
             id="success",
-            title=_text("Requests that succeeded", "成功したリクエスト"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("share of requests so far", "これまでのリクエストに占める割合"),
+            title=Text("Requests that succeeded", "成功したリクエスト"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("share of requests so far", "これまでのリクエストに占める割合"),
             series=(
-                Series("succeeded", _text("succeeded", "成功")),
-                Series("expected_success", _text("without a budget: 1 − f^N", "バジェットなしの場合：1 − f^N")),
+                Series("succeeded", Text("succeeded", "成功")),
+                Series("expected_success", Text("without a budget: 1 − f^N", "バジェットなしの場合：1 − f^N")),
             ),
         ),
         Chart(
             id="retries",
-            title=_text("Retries per second, all layers", "1 秒あたりのリトライ（全層の合計）"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("retries/s", "リトライ/秒"),
+            title=Text("Retries per second, all layers", "1 秒あたりのリトライ（全層の合計）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("retries/s", "リトライ/秒"),
             series=(
-                Series("retries_per_s", _text("made", "実行")),
-                Series("denied_per_s", _text("refused by the budget", "バジェットにより拒否")),
+                Series("retries_per_s", Text("made", "実行")),
+                Series("denied_per_s", Text("refused by the budget", "バジェットにより拒否")),
             ),
         ),
         Chart(
             id="budget",
-            title=_text("Retry budget: tokens left", "リトライバジェット：残りのトークン"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("tokens", "トークン"),
+            title=Text("Retry budget: tokens left", "リトライバジェット：残りのトークン"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("tokens", "トークン"),
             series=tuple(
-                Series(f"tokens_{level + 1}", _text(f"layer {level + 1}", f"{level + 1} 層目"))
+                Series(f"tokens_{level + 1}", Text(f"layer {level + 1}", f"{level + 1} 層目"))
                 for level in range(MAX_LAYERS)
             ),
         ),
@@ -502,66 +498,66 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "backend_calls_per_request",
-            _text("Dependency calls per request", "1 リクエストあたりの依存先の呼び出し回数"),
-            help=_text(
+            Text("Dependency calls per request", "1 リクエストあたりの依存先の呼び出し回数"),
+            help=Text(
                 "The amplification: calls that reached the dependency divided by the requests.",
                 "増幅の度合いです。依存先に届いた呼び出しの数を、リクエストの数で割ったものです。",
             ),
         ),
-        Measure("succeeded_fraction", _text("Share of requests that succeeded", "成功したリクエストの割合")),
+        Measure("succeeded_fraction", Text("Share of requests that succeeded", "成功したリクエストの割合")),
         Measure(
             "expected_backend_calls_no_budget",
-            _text(
+            Text(
                 "Dependency calls per request without a budget (formula)",
                 "バジェットなしの場合の 1 リクエストあたりの依存先の呼び出し回数（式）",
             ),
-            help=_text(
+            help=Text(
                 "(1 − f^N)/(1 − f), N when f = 1, where N is the product of the layers' tries (T^layers when every layer retries).",
                 "(1 − f^N)/(1 − f) で、f = 1 なら N です。N は各層の試行回数の積です（すべての層がリトライするなら T^層数）。",
             ),
         ),
         Measure(
             "expected_succeeded_fraction_no_budget",
-            _text(
+            Text(
                 "Share that succeeds without a budget (formula)", "バジェットなしの場合に成功するリクエストの割合（式）"
             ),
-            help=_text("1 − f^N, with the same N.", "同じ N を使った 1 − f^N です。"),
+            help=Text("1 − f^N, with the same N.", "同じ N を使った 1 − f^N です。"),
         ),
         Measure(
             "budget_cap_per_request",
-            _text(
+            Text(
                 "Most dependency calls per request the budget allows",
                 "バジェットが許す 1 リクエストあたりの依存先の呼び出し回数の上限",
             ),
-            help=_text(
+            help=Text(
                 f"The product over the layers of min(tries, 1 + budget/100), leaving out the {BUDGET_TOKENS:g} tokens each bucket starts with; empty without a budget.",
                 f"各層の min(試行回数, 1 + バジェット/100) の積で、各バケットが最初に持つ {BUDGET_TOKENS:g} トークンの分は含みません。バジェットがなければ値はありません。",
             ),
         ),
         Measure(
             "calls_per_request_by_layer",
-            _text(
+            Text(
                 "Calls per request into layer 1, 2, … and the dependency",
                 "1 リクエストあたりの呼び出し回数（1 層目から順に、最後は依存先）",
             ),
-            help=_text(
+            help=Text(
                 "One number per level, top first: the calls each layer received, then the calls to the dependency, each divided by the requests.",
                 "上の層から順に並べた値で、各層が受けた呼び出しの数、最後に依存先への呼び出しの数を、それぞれリクエストの数で割ったものです。",
             ),
         ),
-        Measure("retries", _text("Retries made, all layers", "実行したリトライ（全層の合計）")),
+        Measure("retries", Text("Retries made, all layers", "実行したリトライ（全層の合計）")),
         Measure(
             "retries_denied",
-            _text("Retries refused by the budget, all layers", "バジェットにより拒否されたリトライ（全層の合計）"),
-            help=_text(
+            Text("Retries refused by the budget, all layers", "バジェットにより拒否されたリトライ（全層の合計）"),
+            help=Text(
                 "A call whose retry was refused failed at once.",
                 "リトライを拒否された呼び出しは、その場で失敗します。",
             ),
         ),
-        Measure("requests", _text("Requests", "リクエスト数")),
-        Measure("backend_calls", _text("Dependency calls", "依存先の呼び出し回数")),
+        Measure("requests", Text("Requests", "リクエスト数")),
+        Measure("backend_calls", Text("Dependency calls", "依存先の呼び出し回数")),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Expected calls (1 − f^N)/(1 − f) with N = T^layers, derived exactly; Beyer et al. (eds.), Site Reliability Engineering (2016), ch. 21 'Handling Overload' (10 % retry budget) and ch. 22 'Addressing Cascading Failures' (4^3 = 64 attempts)",
         "厳密に導いた期待呼び出し回数 (1 − f^N)/(1 − f)（N = T^層数）、Beyer ほか編『Site Reliability Engineering』（2016 年）21 章「Handling Overload」（10 % のリトライバジェット）と 22 章「Addressing Cascading Failures」（4^3 = 64 回の試行）",
     ),
@@ -569,27 +565,27 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "dependency-down",
-            _text("3 tries at 3 layers, dependency down", "3 層がそれぞれ 3 回試行、依存先は停止"),
+            Text("3 tries at 3 layers, dependency down", "3 層がそれぞれ 3 回試行、依存先は停止"),
             _preset_values(),
         ),
         Preset(
             "down-with-budget",
-            _text("The same with a 10 % retry budget", "同じ条件で 10 % のリトライバジェット"),
+            Text("The same with a 10 % retry budget", "同じ条件で 10 % のリトライバジェット"),
             _preset_values(retry_budget_pct=10.0),
         ),
         Preset(
             "partial-failure",
-            _text("A partial failure: 30 % of dependency calls fail", "部分的な障害：依存先への呼び出しの 30 % が失敗"),
+            Text("A partial failure: 30 % of dependency calls fail", "部分的な障害：依存先への呼び出しの 30 % が失敗"),
             _preset_values(dependency_failure_rate=0.3),
         ),
         Preset(
             "top-only",
-            _text("Retry only at the top layer, dependency down", "最上位の層だけでリトライ、依存先は停止"),
+            Text("Retry only at the top layer, dependency down", "最上位の層だけでリトライ、依存先は停止"),
             _preset_values(retry_at="top_only"),
         ),
         Preset(
             "five-layers",
-            _text(
+            Text(
                 "3 tries at 5 layers: 3^5 = 243 calls per request",
                 "5 層がそれぞれ 3 回試行：1 件あたり 3^5 = 243 回の呼び出し",
             ),

@@ -272,10 +272,6 @@ def _events(trace: Trace, params: dict[str, Any], half_done_at: float) -> list[E
     return events
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 # The study's settings: base 5 ms, cap 2 s, network delay 10 ms ± 2 ms.
 STUDY = {"base_ms": 5.0, "cap_ms": 2000.0, "network_mean_ms": 10.0, "network_sd_ms": 2.0}
 
@@ -283,11 +279,11 @@ SCENARIO = Scenario(
     slug="retry-backoff",
     pattern="retry-backoff",
     also_patterns=("jitter",),
-    title=_text(
+    title=Text(
         "Retry with backoff and jitter: clients contending for one record",
         "バックオフとジッターによるリトライ：1 つのレコードを奪い合うクライアント",
     ),
-    description=_text(
+    description=Text(
         "Many clients each want to commit one write to the same record under optimistic concurrency: read the "
         "version, write, and fail if another write landed in between. A client that fails sleeps as its backoff "
         "algorithm says and tries again, until every client has committed. Compare how much work (write attempts) "
@@ -302,8 +298,8 @@ SCENARIO = Scenario(
             "clients",
             "int",
             100,
-            _text("Clients", "クライアント数"),
-            _text(
+            Text("Clients", "クライアント数"),
+            Text(
                 "Clients that each commit one write to the record; all start at once.",
                 "レコードに 1 回ずつ書き込むクライアントの数です。全員が同時に始めます。",
             ),
@@ -314,25 +310,25 @@ SCENARIO = Scenario(
             "algorithm",
             "choice",
             "full_jitter",
-            _text("Backoff algorithm", "バックオフのアルゴリズム"),
-            _text(
+            Text("Backoff algorithm", "バックオフのアルゴリズム"),
+            Text(
                 "How long a client sleeps after a conflict; n counts its retries from 0.",
                 "衝突の後にクライアントが待つ時間の決め方です。n はリトライの回数で、0 から数えます。",
             ),
             choices=(
-                Choice("no_backoff", _text("No backoff (retry at once)", "バックオフなし（すぐにリトライ）")),
-                Choice("exponential", _text("Exponential: min(cap, base·2^n)", "指数バックオフ：min(cap, base·2^n)")),
+                Choice("no_backoff", Text("No backoff (retry at once)", "バックオフなし（すぐにリトライ）")),
+                Choice("exponential", Text("Exponential: min(cap, base·2^n)", "指数バックオフ：min(cap, base·2^n)")),
                 Choice(
                     "full_jitter",
-                    _text("Full jitter: random(0, min(cap, base·2^n))", "フルジッター：random(0, min(cap, base·2^n))"),
+                    Text("Full jitter: random(0, min(cap, base·2^n))", "フルジッター：random(0, min(cap, base·2^n))"),
                 ),
                 Choice(
                     "equal_jitter",
-                    _text("Equal jitter: v/2 + random(0, v/2)", "イコールジッター：v/2 + random(0, v/2)"),
+                    Text("Equal jitter: v/2 + random(0, v/2)", "イコールジッター：v/2 + random(0, v/2)"),
                 ),
                 Choice(
                     "decorrelated_jitter",
-                    _text(
+                    Text(
                         "Decorrelated jitter: min(cap, random(base, 3·previous))",
                         "非相関ジッター：min(cap, random(base, 3·前回))",
                     ),
@@ -343,8 +339,8 @@ SCENARIO = Scenario(
             "base_ms",
             "float",
             5.0,
-            _text("Base", "基準の待ち時間（base）"),
-            _text(
+            Text("Base", "基準の待ち時間（base）"),
+            Text(
                 "The first backoff step: before retry n (n = 0 for the first retry) exponential backoff waits base·2^n; decorrelated jitter never waits less than this.",
                 "最初のバックオフの長さです。指数バックオフは、リトライ n（最初のリトライが n = 0）の前に base·2^n 待ちます。非相関ジッターがこれより短く待つことはありません。",
             ),
@@ -357,8 +353,8 @@ SCENARIO = Scenario(
             "cap_ms",
             "float",
             2000.0,
-            _text("Cap", "上限（cap）"),
-            _text("No sleep is longer than this.", "待ち時間がこれより長くなることはありません。"),
+            Text("Cap", "上限（cap）"),
+            Text("No sleep is longer than this.", "待ち時間がこれより長くなることはありません。"),
             unit="ms",
             min=1,
             max=60000,
@@ -368,8 +364,8 @@ SCENARIO = Scenario(
             "network_mean_ms",
             "float",
             10.0,
-            _text("Network delay (mean)", "ネットワーク遅延（平均）"),
-            _text(
+            Text("Network delay (mean)", "ネットワーク遅延（平均）"),
+            Text(
                 "Mean one-way delay of every message: read, its answer, write, its answer.",
                 "読み取り、その応答、書き込み、その応答の各メッセージにかかる、片道の平均遅延です。",
             ),
@@ -382,8 +378,8 @@ SCENARIO = Scenario(
             "network_sd_ms",
             "float",
             2.0,
-            _text("Network delay (std dev)", "ネットワーク遅延（標準偏差）"),
-            _text(
+            Text("Network delay (std dev)", "ネットワーク遅延（標準偏差）"),
+            Text(
                 "Spread of each delay (normal, clamped at 0). At 0 every message takes exactly the mean.",
                 "各遅延のばらつきです（正規分布で、負の値は 0 にします）。0 ならすべてのメッセージがちょうど平均の時間かかります。",
             ),
@@ -396,29 +392,29 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="work",
-            title=_text("Write attempts so far", "これまでの書き込みの試行回数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("writes", "書き込み数"),
+            title=Text("Write attempts so far", "これまでの書き込みの試行回数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("writes", "書き込み数"),
             series=(
-                Series("calls", _text("write attempts", "書き込みの試行")),
-                Series("conflicts", _text("of which collided", "うち衝突")),
+                Series("calls", Text("write attempts", "書き込みの試行")),
+                Series("conflicts", Text("of which collided", "うち衝突")),
             ),
         ),
         Chart(
             id="done",
-            title=_text("Clients done", "完了したクライアント"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("clients", "クライアント数"),
-            series=(Series("done", _text("committed", "コミット済み")),),
+            title=Text("Clients done", "完了したクライアント"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("clients", "クライアント数"),
+            series=(Series("done", Text("committed", "コミット済み")),),
         ),
         Chart(
             id="rate",
-            title=_text("Writes arriving at the record", "レコードに届く書き込み"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("writes/s", "書き込み/秒"),
+            title=Text("Writes arriving at the record", "レコードに届く書き込み"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("writes/s", "書き込み/秒"),
             series=(
-                Series("calls_per_s", _text("write attempts", "書き込みの試行")),
-                Series("conflicts_per_s", _text("collided", "衝突")),
+                Series("calls_per_s", Text("write attempts", "書き込みの試行")),
+                Series("conflicts_per_s", Text("collided", "衝突")),
             ),
         ),
     ),
@@ -426,84 +422,84 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "total_calls",
-            _text("Write attempts", "書き込みの試行回数"),
-            help=_text(
+            Text("Write attempts", "書き込みの試行回数"),
+            help=Text(
                 "Every client's write attempts, committed or not; each attempt also made one read.",
                 "全クライアントの書き込みの試行回数で、コミットできたものもできなかったものも含みます。試行のたびに読み取りも 1 回行います。",
             ),
         ),
         Measure(
             "completion_ms",
-            _text("Time until every client committed", "全クライアントがコミットを終えるまでの時間"),
+            Text("Time until every client committed", "全クライアントがコミットを終えるまでの時間"),
             "ms",
-            _text(
+            Text(
                 "When the last client learned that its write had committed.",
                 "最後のクライアントが、自分の書き込みがコミットされたと知った時刻です。",
             ),
         ),
-        Measure("calls_per_client", _text("Write attempts per client", "1 クライアントあたりの書き込みの試行回数")),
+        Measure("calls_per_client", Text("Write attempts per client", "1 クライアントあたりの書き込みの試行回数")),
         Measure(
             "conflicts",
-            _text("Conflicts (failed writes)", "衝突（失敗した書き込み）"),
-            help=_text(
+            Text("Conflicts (failed writes)", "衝突（失敗した書き込み）"),
+            help=Text(
                 "Write attempts that failed because another write had committed since the client's read.",
                 "クライアントが読み取った後に別の書き込みがコミットされていたために失敗した、書き込みの試行の数です。",
             ),
         ),
         Measure(
             "mean_done_ms",
-            _text("Mean time until a client committed", "クライアントがコミットを終えるまでの平均時間"),
+            Text("Mean time until a client committed", "クライアントがコミットを終えるまでの平均時間"),
             "ms",
-            _text(
+            Text(
                 "When each client learned that its write had committed, averaged over the clients.",
                 "各クライアントが自分の書き込みがコミットされたと知った時刻を、全クライアントで平均したものです。",
             ),
         ),
         Measure(
             "max_attempts",
-            _text("Most write attempts by one client", "1 クライアントあたりの書き込みの試行回数（最大）"),
+            Text("Most write attempts by one client", "1 クライアントあたりの書き込みの試行回数（最大）"),
         ),
     ),
-    source=_text(
+    source=Text(
         "Marc Brooker, 'Exponential Backoff And Jitter' (AWS Architecture Blog, 2015): its optimistic-concurrency simulation and findings",
         "Marc Brooker「Exponential Backoff And Jitter」（AWS Architecture Blog、2015 年）の楽観的同時実行制御のシミュレーションとその結果",
     ),
     topology=Topology(
         nodes=(
-            Node("clients", _text("Clients", "クライアント"), 0.2, 0.5),
-            Node("record", _text("Record (database)", "レコード（データベース）"), 0.8, 0.5),
+            Node("clients", Text("Clients", "クライアント"), 0.2, 0.5),
+            Node("record", Text("Record (database)", "レコード（データベース）"), 0.8, 0.5),
         ),
         links=(("clients", "record"),),
     ),
     presets=(
         Preset(
             "no-backoff",
-            _text("100 clients, no backoff", "100 クライアント、バックオフなし"),
+            Text("100 clients, no backoff", "100 クライアント、バックオフなし"),
             {"clients": 100, "algorithm": "no_backoff", **STUDY},
         ),
         Preset(
             "exponential",
-            _text("100 clients, exponential backoff without jitter", "100 クライアント、ジッターなしの指数バックオフ"),
+            Text("100 clients, exponential backoff without jitter", "100 クライアント、ジッターなしの指数バックオフ"),
             {"clients": 100, "algorithm": "exponential", **STUDY},
         ),
         Preset(
             "full-jitter",
-            _text("100 clients, full jitter", "100 クライアント、フルジッター"),
+            Text("100 clients, full jitter", "100 クライアント、フルジッター"),
             {"clients": 100, "algorithm": "full_jitter", **STUDY},
         ),
         Preset(
             "equal-jitter",
-            _text("100 clients, equal jitter", "100 クライアント、イコールジッター"),
+            Text("100 clients, equal jitter", "100 クライアント、イコールジッター"),
             {"clients": 100, "algorithm": "equal_jitter", **STUDY},
         ),
         Preset(
             "decorrelated-jitter",
-            _text("100 clients, decorrelated jitter", "100 クライアント、非相関ジッター"),
+            Text("100 clients, decorrelated jitter", "100 クライアント、非相関ジッター"),
             {"clients": 100, "algorithm": "decorrelated_jitter", **STUDY},
         ),
         Preset(
             "many-clients",
-            _text("200 clients, exponential backoff without jitter", "200 クライアント、ジッターなしの指数バックオフ"),
+            Text("200 clients, exponential backoff without jitter", "200 クライアント、ジッターなしの指数バックオフ"),
             {"clients": 200, "algorithm": "exponential", **STUDY},
         ),
     ),  # fmt: skip

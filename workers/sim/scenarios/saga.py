@@ -73,10 +73,6 @@ ARRIVE, APPLY, UNAPPLY, MSG, COMP_MSG, ABORT, SETTLE, RETRY, RESEND, START, END 
 Record = tuple[float, int, int, int, int, int]
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def backoff_s(failures: int, base_ms: float) -> float:
     """The wait after a compensation's `failures`-th failure in a row: base x 2^(failures-1), capped."""
     return base_ms * min(2 ** (failures - 1), BACKOFF_CAP) / 1000.0
@@ -260,7 +256,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             applied[service].remove(order)  # KeyError: a compensation undid a step never applied
             held[order] -= 1
             if first("compensated-step"):
-                events.append(Event(at, "compensation", _text(f"First compensating transaction committed: step {service + 1} of order #{order + 1} undone", f"最初の補償トランザクションがコミットされました。注文 #{order + 1} のステップ {service + 1} が取り消されています")))  # fmt: skip
+                events.append(Event(at, "compensation", Text(f"First compensating transaction committed: step {service + 1} of order #{order + 1} undone", f"最初の補償トランザクションがコミットされました。注文 #{order + 1} のステップ {service + 1} が取り消されています")))  # fmt: skip
         elif kind == MSG:
             frame_messages += 1
         elif kind == COMP_MSG:
@@ -272,17 +268,17 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 compensating += 1
             if first("failure"):
                 if mode == "none":
-                    text = _text(
+                    text = Text(
                         f"Step {service + 1} of order #{order + 1} failed; naive calls stop there and leave the earlier steps applied",
                         f"注文 #{order + 1} のステップ {service + 1} が失敗しました。単純な呼び出しはそこで止まり、それまでのステップは適用されたまま残ります",
                     )
                 elif service == 0:
-                    text = _text(
+                    text = Text(
                         f"Step 1 of order #{order + 1} failed; nothing to compensate yet",
                         f"注文 #{order + 1} のステップ 1 が失敗しました。まだ補償するものはありません",
                     )
                 else:
-                    text = _text(
+                    text = Text(
                         f"Step {service + 1} of order #{order + 1} failed; compensating steps {service}..1 in reverse",
                         f"注文 #{order + 1} のステップ {service + 1} が失敗しました。ステップ {service} から 1 まで逆順に補償します",
                     )
@@ -294,12 +290,12 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             frame_retry[service] = True
             wait_ms = round(backoff_s(extra, params["retry_backoff_ms"]) * 1000)
             if first("retry"):
-                events.append(Event(at, "retry", _text(f"A compensation failed (step {service + 1} of order #{order + 1}); retrying in {wait_ms} ms", f"補償トランザクションが失敗しました（注文 #{order + 1} のステップ {service + 1}）。{wait_ms} ms 後にリトライします")))  # fmt: skip
+                events.append(Event(at, "retry", Text(f"A compensation failed (step {service + 1} of order #{order + 1}); retrying in {wait_ms} ms", f"補償トランザクションが失敗しました（注文 #{order + 1} のステップ {service + 1}）。{wait_ms} ms 後にリトライします")))  # fmt: skip
                 most_failures = extra
             elif extra > most_failures:
                 most_failures = extra
                 if extra in STREAK_MARKS:
-                    events.append(Event(at, "retry-streak", _text(f"Compensating step {service + 1} of order #{order + 1} has failed {extra} times in a row; retrying in {wait_ms} ms", f"注文 #{order + 1} のステップ {service + 1} の補償が {extra} 回続けて失敗しました。{wait_ms} ms 後にリトライします")))  # fmt: skip
+                    events.append(Event(at, "retry-streak", Text(f"Compensating step {service + 1} of order #{order + 1} has failed {extra} times in a row; retrying in {wait_ms} ms", f"注文 #{order + 1} のステップ {service + 1} の補償が {extra} 回続けて失敗しました。{wait_ms} ms 後にリトライします")))  # fmt: skip
         elif kind == RESEND:
             backing_off -= 1
         elif kind == SETTLE:
@@ -317,7 +313,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                     if order in applied[i]:
                         orphans[i] += 1
                 if first("inconsistent"):
-                    events.append(Event(at, "inconsistent", _text(f"Order #{order + 1} is left half-done: {held[order]} of {n} steps applied and never undone", f"注文 #{order + 1} が中途半端なまま残りました。{n} ステップのうち {held[order]} ステップが適用されたままで、取り消されません")))  # fmt: skip
+                    events.append(Event(at, "inconsistent", Text(f"Order #{order + 1} is left half-done: {held[order]} of {n} steps applied and never undone", f"注文 #{order + 1} が中途半端なまま残りました。{n} ステップのうち {held[order]} ステップが適用されたままで、取り消されません")))  # fmt: skip
 
     def nodes_now() -> dict[str, str]:
         in_flight = running + compensating
@@ -353,7 +349,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             apply(records[index])
             index += 1
         if k == MAX_FRAMES:
-            events.append(Event(end, "settled", _text(f"All orders settled: {completed} completed, {compensated} compensated, {inconsistent} inconsistent", f"すべての注文が決着しました。完了 {completed} 件、補償済み {compensated} 件、不整合 {inconsistent} 件です")))  # fmt: skip
+            events.append(Event(end, "settled", Text(f"All orders settled: {completed} completed, {compensated} compensated, {inconsistent} inconsistent", f"すべての注文が決着しました。完了 {completed} 件、補償済み {compensated} 件、不整合 {inconsistent} 件です")))  # fmt: skip
         yield Frame(
             t=frame_end,
             progress=frame_end / end,
@@ -409,9 +405,9 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
 
 
 MODES = (
-    Choice("orchestration", _text("Orchestration", "オーケストレーション")),
-    Choice("choreography", _text("Choreography", "コレオグラフィー")),
-    Choice("none", _text("None: naive calls, no compensation", "なし：補償しない単純な呼び出し")),
+    Choice("orchestration", Text("Orchestration", "オーケストレーション")),
+    Choice("choreography", Text("Choreography", "コレオグラフィー")),
+    Choice("none", Text("None: naive calls, no compensation", "なし：補償しない単純な呼び出し")),
 )
 
 COMMON = {
@@ -429,8 +425,8 @@ SCENARIO = Scenario(
     slug="saga",
     pattern="saga",
     also_patterns=("choreography",),
-    title=_text("Saga: compensating a failed order", "サーガ：失敗した注文の補償"),
-    description=_text(
+    title=Text("Saga: compensating a failed order", "サーガ：失敗した注文の補償"),
+    description=Text(
         "Each order runs a sequence of local transactions, one per service (order, payment, inventory, shipping…). "
         "Any step may fail; the saga then undoes the steps already done, in reverse order, with compensating "
         "transactions that are themselves retried until they succeed. Compare an orchestrator, choreography over an "
@@ -445,8 +441,8 @@ SCENARIO = Scenario(
             "mode",
             "choice",
             "orchestration",
-            _text("Coordination", "調整の方式"),
-            _text(
+            Text("Coordination", "調整の方式"),
+            Text(
                 "Orchestration: an orchestrator sends commands and waits for replies. Choreography: services react to each other's events on a bus. None: a caller calls each service in turn and does not undo anything when a step fails.",
                 "オーケストレーションでは、オーケストレーターがコマンドを送って応答を待ちます。コレオグラフィーでは、各サービスがイベントバス上で互いのイベントに反応します。「なし」では、呼び出し側が各サービスを順に呼ぶだけで、ステップが失敗しても何も取り消しません。",
             ),
@@ -456,8 +452,8 @@ SCENARIO = Scenario(
             "steps",
             "int",
             4,
-            _text("Steps", "ステップ数"),
-            _text(
+            Text("Steps", "ステップ数"),
+            Text(
                 "Local transactions per order, each in its own service, run in sequence.",
                 "1 件の注文が順に実行するローカルトランザクションの数です。それぞれ別のサービスで実行します。",
             ),
@@ -468,8 +464,8 @@ SCENARIO = Scenario(
             "step_failure_prob",
             "float",
             0.1,
-            _text("Step failure probability", "ステップの失敗確率"),
-            _text(
+            Text("Step failure probability", "ステップの失敗確率"),
+            Text(
                 "Probability that one local transaction fails (and changes nothing), for every step alike.",
                 "1 つのローカルトランザクションが失敗する（そして何も変更しない）確率です。すべてのステップで同じです。",
             ),
@@ -481,8 +477,8 @@ SCENARIO = Scenario(
             "compensation_failure_prob",
             "float",
             0.2,
-            _text("Compensation failure probability", "補償の失敗確率"),
-            _text(
+            Text("Compensation failure probability", "補償の失敗確率"),
+            Text(
                 "Probability that one attempt at a compensating transaction fails; it is then retried with backoff until it succeeds.",
                 "補償トランザクションの 1 回の試行が失敗する確率です。失敗した補償は、成功するまでバックオフを挟んでリトライします。",
             ),
@@ -494,8 +490,8 @@ SCENARIO = Scenario(
             "orders",
             "int",
             1000,
-            _text("Orders", "注文数"),
-            _text(
+            Text("Orders", "注文数"),
+            Text(
                 "How many orders arrive; the run lasts until every one of them has settled.",
                 "到着する注文の数です。すべての注文が決着するまで実行を続けます。",
             ),
@@ -506,8 +502,8 @@ SCENARIO = Scenario(
             "order_rate",
             "float",
             20.0,
-            _text("Order rate", "注文の到着率"),
-            _text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着率です（ポアソン到着）。"),
+            Text("Order rate", "注文の到着率"),
+            Text("Mean arrival rate of orders (a Poisson stream).", "注文の平均到着率です（ポアソン到着）。"),
             unit="orders/s",
             min=0.1,
             max=1000,
@@ -517,8 +513,8 @@ SCENARIO = Scenario(
             "step_latency_ms",
             "float",
             50.0,
-            _text("Local transaction time", "ローカルトランザクションの時間"),
-            _text(
+            Text("Local transaction time", "ローカルトランザクションの時間"),
+            Text(
                 "Mean time one local transaction or compensation takes (exponentially distributed).",
                 "ローカルトランザクションや補償トランザクション 1 回にかかる平均時間です（指数分布）。",
             ),
@@ -531,8 +527,8 @@ SCENARIO = Scenario(
             "message_latency_ms",
             "float",
             5.0,
-            _text("Message latency", "メッセージの遅延"),
-            _text(
+            Text("Message latency", "メッセージの遅延"),
+            Text(
                 "Time one command, reply or event takes to arrive.",
                 "コマンド、応答、イベントがそれぞれ 1 通届くまでにかかる時間です。",
             ),
@@ -545,8 +541,8 @@ SCENARIO = Scenario(
             "retry_backoff_ms",
             "float",
             100.0,
-            _text("Retry backoff", "リトライのバックオフ"),
-            _text(
+            Text("Retry backoff", "リトライのバックオフ"),
+            Text(
                 "Wait before retrying a failed compensation; it doubles with each failure of the same compensation, up to 32 times this value.",
                 "失敗した補償をリトライするまでの待ち時間です。同じ補償が失敗するたびに 2 倍になり、この値の 32 倍で頭打ちになります。",
             ),
@@ -559,35 +555,35 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="orders",
-            title=_text("Orders by state", "状態ごとの注文数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("orders", "注文数"),
+            title=Text("Orders by state", "状態ごとの注文数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("orders", "注文数"),
             series=(
-                Series("running", _text("running forward", "前進中")),
-                Series("compensating", _text("compensating", "補償中")),
-                Series("completed", _text("completed", "完了")),
-                Series("compensated", _text("compensated", "補償済み")),
-                Series("inconsistent", _text("inconsistent (half-done)", "不整合（中途半端）")),
+                Series("running", Text("running forward", "前進中")),
+                Series("compensating", Text("compensating", "補償中")),
+                Series("completed", Text("completed", "完了")),
+                Series("compensated", Text("compensated", "補償済み")),
+                Series("inconsistent", Text("inconsistent (half-done)", "不整合（中途半端）")),
             ),
         ),
         Chart(
             id="messages",
-            title=_text("Messages per second", "1 秒あたりのメッセージ数"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("messages/s", "メッセージ/秒"),
+            title=Text("Messages per second", "1 秒あたりのメッセージ数"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("messages/s", "メッセージ/秒"),
             series=(
-                Series("messages", _text("all messages", "すべてのメッセージ")),
-                Series("compensation_messages", _text("for compensations", "補償のためのメッセージ")),
+                Series("messages", Text("all messages", "すべてのメッセージ")),
+                Series("compensation_messages", Text("for compensations", "補償のためのメッセージ")),
             ),
         ),
         Chart(
             id="retries",
-            title=_text("Compensation retries", "補償のリトライ"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("compensations", "補償数"),
+            title=Text("Compensation retries", "補償のリトライ"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("compensations", "補償数"),
             series=(
-                Series("retries", _text("failed attempts, cumulative", "失敗した試行（累計）")),
-                Series("backing_off", _text("waiting to retry now", "リトライ待ち")),
+                Series("retries", Text("failed attempts, cumulative", "失敗した試行（累計）")),
+                Series("backing_off", Text("waiting to retry now", "リトライ待ち")),
             ),
         ),
     ),
@@ -595,113 +591,113 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "completed",
-            _text("Completed orders", "完了した注文"),
+            Text("Completed orders", "完了した注文"),
             "orders",
-            _text("Every step applied.", "すべてのステップが適用された注文です。"),
+            Text("Every step applied.", "すべてのステップが適用された注文です。"),
         ),
         Measure(
             "compensated",
-            _text("Compensated orders", "補償済みの注文"),
+            Text("Compensated orders", "補償済みの注文"),
             "orders",
-            _text(
+            Text(
                 "No step left applied: the steps done were undone (or the first step failed).",
                 "適用されたまま残るステップがない注文です。実行済みのステップがすべて取り消されたか、最初のステップで失敗しています。",
             ),
         ),
         Measure(
             "inconsistent",
-            _text("Inconsistent orders (half-done)", "不整合な注文（中途半端）"),
+            Text("Inconsistent orders (half-done)", "不整合な注文（中途半端）"),
             "orders",
-            _text(
+            Text(
                 "Orders with some steps applied and not undone at the end of the run, read from the services' ledgers.",
                 "実行の終了時に、一部のステップが適用されたまま取り消されていない注文です。各サービスの記録から数えます。",
             ),
         ),
         Measure(
             "messages",
-            _text("Messages exchanged", "やり取りしたメッセージ数"),
+            Text("Messages exchanged", "やり取りしたメッセージ数"),
             "msg",
-            _text(
+            Text(
                 "Orchestration: a command and a reply per step attempt and per compensation attempt. Choreography: one event per step attempt and per compensation done. None: a request and a response per step attempt.",
                 "オーケストレーションでは、ステップと補償の試行ごとにコマンドと応答が 1 通ずつです。コレオグラフィーでは、ステップの試行ごと、完了した補償ごとにイベントが 1 通です。「なし」では、ステップの試行ごとにリクエストと応答が 1 通ずつです。",
             ),
         ),
         Measure(
             "mean_latency_ms",
-            _text("Mean time to settle", "決着までの平均時間"),
+            Text("Mean time to settle", "決着までの平均時間"),
             "ms",
-            _text(
+            Text(
                 "From an order's arrival to the end of its saga, over every order.",
                 "注文の到着からサーガの終了までの時間を、すべての注文で平均したものです。",
             ),
         ),
         Measure(
             "mean_latency_completed_ms",
-            _text("Mean time of a completed order", "完了した注文の平均所要時間"),
+            Text("Mean time of a completed order", "完了した注文の平均所要時間"),
             "ms",
-            _text(
+            Text(
                 "Expected: steps × (local transaction + 2 × message) with orchestration or naive calls, steps × (local transaction + message) with choreography.",
                 "期待値は、オーケストレーションと単純な呼び出しではステップ数 ×（ローカルトランザクション + 2 × メッセージ）、コレオグラフィーではステップ数 ×（ローカルトランザクション + メッセージ）です。",
             ),
         ),
-        Measure("completed_share", _text("Share completed", "完了した割合")),
+        Measure("completed_share", Text("Share completed", "完了した割合")),
         Measure(
             "completed_share_expected",
-            _text("Share completed, expected", "完了する割合の期待値"),
-            help=_text("(1 − step failure probability)^steps.", "（1 − ステップの失敗確率）^ステップ数 です。"),
+            Text("Share completed, expected", "完了する割合の期待値"),
+            help=Text("(1 − step failure probability)^steps.", "（1 − ステップの失敗確率）^ステップ数 です。"),
         ),
         Measure(
             "inconsistent_share_expected",
-            _text("Share inconsistent, expected", "不整合になる割合の期待値"),
-            help=_text(
+            Text("Share inconsistent, expected", "不整合になる割合の期待値"),
+            help=Text(
                 "Naive calls: (1 − p) − (1 − p)^steps, the chance that the first failure comes at step 2 or later. 0 for a saga.",
                 "単純な呼び出しでは (1 − p) − (1 − p)^ステップ数 で、最初の失敗がステップ 2 以降で起きる確率です。サーガでは 0 です。",
             ),
         ),
-        Measure("step_attempts", _text("Local transactions run", "実行したローカルトランザクション"), "tx"),
+        Measure("step_attempts", Text("Local transactions run", "実行したローカルトランザクション"), "tx"),
         Measure(
             "step_failures",
-            _text("Failed steps", "失敗したステップ"),
+            Text("Failed steps", "失敗したステップ"),
             "tx",
-            _text(
+            Text(
                 "At most one per order: the saga stops going forward at its first failure.",
                 "注文ごとに多くても 1 回です。サーガは最初の失敗で前進をやめます。",
             ),
         ),
-        Measure("compensations", _text("Steps compensated", "補償したステップ"), "tx"),
-        Measure("compensation_attempts", _text("Compensation attempts", "補償の試行回数"), "tx"),
+        Measure("compensations", Text("Steps compensated", "補償したステップ"), "tx"),
+        Measure("compensation_attempts", Text("Compensation attempts", "補償の試行回数"), "tx"),
         Measure(
             "compensation_retries",
-            _text("Compensation retries", "補償のリトライ回数"),
+            Text("Compensation retries", "補償のリトライ回数"),
             "tx",
-            _text("Attempts that failed and were retried.", "失敗してリトライされた試行の数です。"),
+            Text("Attempts that failed and were retried.", "失敗してリトライされた試行の数です。"),
         ),
         Measure(
             "max_compensation_attempts",
-            _text("Most attempts for one compensation", "1 つの補償にかかった最大の試行回数"),
+            Text("Most attempts for one compensation", "1 つの補償にかかった最大の試行回数"),
             "tx",
         ),
-        Measure("duration_s", _text("Time until every order settled", "すべての注文が決着するまでの時間"), "s"),
+        Measure("duration_s", Text("Time until every order settled", "すべての注文が決着するまでの時間"), "s"),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Garcia-Molina and Salem, 'Sagas' (SIGMOD 1987): T1…Tn, or T1…Tj then Cj…C1; Richardson, Microservices Patterns (2018), ch. 4; P(complete) = (1 − p)^n",
         "Garcia-Molina、Salem「Sagas」（SIGMOD 1987）の、T1…Tn か、T1…Tj の後に Cj…C1 のどちらかになるという保証、Richardson『Microservices Patterns』（2018 年）4 章、完了する確率 (1 − p)^n",
     ),
     topology=Topology(
         nodes=(
-            Node("orders", _text("Orders", "注文"), 0.08, 0.5),
+            Node("orders", Text("Orders", "注文"), 0.08, 0.5),
             Node(
                 "orchestrator",
-                _text("Orchestrator (or naive caller)", "オーケストレーター（または単純な呼び出し側）"),
+                Text("Orchestrator (or naive caller)", "オーケストレーター（または単純な呼び出し側）"),
                 0.38,
                 0.2,
             ),
-            Node("bus", _text("Event bus", "イベントバス"), 0.38, 0.8),
+            Node("bus", Text("Event bus", "イベントバス"), 0.38, 0.8),
             *(
-                Node(f"service_{k}", _text(f"Service {k}", f"サービス {k}"), 0.82, 0.08 + 0.21 * (k - 1))
+                Node(f"service_{k}", Text(f"Service {k}", f"サービス {k}"), 0.82, 0.08 + 0.21 * (k - 1))
                 for k in range(1, DRAWN + 1)
             ),
-            Node("service_last", _text("Service N (last)", "サービス N（最後）"), 0.82, 0.92),
+            Node("service_last", Text("Service N (last)", "サービス N（最後）"), 0.82, 0.92),
         ),
         links=(
             ("orders", "orchestrator"),
@@ -715,24 +711,22 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "orchestration-with-failures",
-            _text("Orchestration: failures compensated", "オーケストレーション：失敗を補償する"),
+            Text("Orchestration: failures compensated", "オーケストレーション：失敗を補償する"),
             {"mode": "orchestration", **COMMON},
         ),
         Preset(
             "choreography-with-failures",
-            _text(
-                "Choreography: the same failures, fewer messages", "コレオグラフィー：同じ失敗を、少ないメッセージで"
-            ),
+            Text("Choreography: the same failures, fewer messages", "コレオグラフィー：同じ失敗を、少ないメッセージで"),
             {"mode": "choreography", **COMMON},
         ),
         Preset(
             "naive-no-compensation",
-            _text("Naive calls: failures leave orders half-done", "単純な呼び出し：失敗した注文が中途半端なまま残る"),
+            Text("Naive calls: failures leave orders half-done", "単純な呼び出し：失敗した注文が中途半端なまま残る"),
             {"mode": "none", **COMMON},
         ),
         Preset(
             "flaky-compensations",
-            _text("Flaky compensations, retried until they succeed", "失敗しやすい補償を、成功するまでリトライする"),
+            Text("Flaky compensations, retried until they succeed", "失敗しやすい補償を、成功するまでリトライする"),
             {
                 "mode": "orchestration",
                 "steps": 5,

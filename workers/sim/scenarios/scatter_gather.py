@@ -96,10 +96,6 @@ def leaf_latencies(
     return fast + slow * params["slow_ms"], slow
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def node_states(leaves: int, slow_leaves: np.ndarray, root_slow: bool, partial: bool) -> dict[str, str]:
     """A leaf is busy in a frame where one of its answers was slow; the root is busy when a request
     waited slow_ms or more, and degraded when it answered without every leaf."""
@@ -242,7 +238,7 @@ def milestone_event(
     return Event(
         t,
         "milestone",
-        _text(f"After {done} requests: " + "; ".join(en), f"{done} 件を処理した時点で、" + "。".join(ja)),
+        Text(f"After {done} requests: " + "; ".join(en), f"{done} 件を処理した時点で、" + "。".join(ja)),
     )
 
 
@@ -252,18 +248,18 @@ def first_event(kind: str, request: int, t: float, took: float, answer: np.ndarr
     number = request + 1
     if kind == "slow":
         leaf = int(np.argmax(answer)) + 1
-        return Event(round(t, 6), "slow", _text(
+        return Event(round(t, 6), "slow", Text(
             f"Request {number} took {took:.0f} ms: it waited for leaf {leaf}",
             f"リクエスト {number} は {took:.0f} ミリ秒かかりました。リーフ {leaf} を待っていたためです",
         ))  # fmt: skip
     if kind == "hedge":
         leaf = int(np.argmax(hedged)) + 1
-        return Event(round(t, 6), "hedge", _text(
+        return Event(round(t, 6), "hedge", Text(
             f"Request {number}: leaf {leaf} had not answered after {h:g} ms, so a copy went to another replica",
             f"リクエスト {number}：リーフ {leaf} が {h:g} ミリ秒たっても応答しないため、別のレプリカにも同じリクエストを送りました",
         ))  # fmt: skip
     count, total = int(arrived.sum()), len(arrived)
-    return Event(round(t, 6), "partial", _text(
+    return Event(round(t, 6), "partial", Text(
         f"Request {number} hit the deadline: answered at {took:.0f} ms with {count} of {total} leaves",
         f"リクエスト {number} は期限に達し、リーフ {total} 個中 {count} 個の結果だけで、{took:.0f} ミリ秒の時点で応答しました",
     ))  # fmt: skip
@@ -271,15 +267,15 @@ def first_event(kind: str, request: int, t: float, took: float, answer: np.ndarr
 
 def _topology() -> Topology:
     nodes = [
-        Node("client", _text("Client", "クライアント"), 0.08, 0.5),
-        Node("root", _text("Root", "ルート"), 0.4, 0.5),
+        Node("client", Text("Client", "クライアント"), 0.08, 0.5),
+        Node("root", Text("Root", "ルート"), 0.4, 0.5),
     ]
     for i in range(DRAWN_LEAVES):
         y = round(0.06 + 0.88 * i / (DRAWN_LEAVES - 1), 3)
         if i < DRAWN_LEAVES - 1:
-            nodes.append(Node(f"leaf{i + 1}", _text(f"Leaf {i + 1}", f"リーフ {i + 1}"), 0.85, y))
+            nodes.append(Node(f"leaf{i + 1}", Text(f"Leaf {i + 1}", f"リーフ {i + 1}"), 0.85, y))
         else:
-            nodes.append(Node("rest", _text(f"Leaves {DRAWN_LEAVES}+", f"リーフ {DRAWN_LEAVES} 以降"), 0.85, y))
+            nodes.append(Node("rest", Text(f"Leaves {DRAWN_LEAVES}+", f"リーフ {DRAWN_LEAVES} 以降"), 0.85, y))
     links = [("client", "root")] + [("root", node.id) for node in nodes[2:]]
     return Topology(nodes=tuple(nodes), links=tuple(links))
 
@@ -297,8 +293,8 @@ TAIL_AT_SCALE = {
 SCENARIO = Scenario(
     slug="scatter-gather",
     pattern="scatter-gather",
-    title=_text("Scatter/gather and the tail at scale", "スキャッタ・ギャザーと大規模システムのテールレイテンシー"),
-    description=_text(
+    title=Text("Scatter/gather and the tail at scale", "スキャッタ・ギャザーと大規模システムのテールレイテンシー"),
+    description=Text(
         "A root sends every request to all of its leaves at once and waits for their answers. Each leaf is usually "
         "quick but now and then slow, so the more leaves a request touches, the more often one of them holds it up. "
         "Try hedged requests (a second copy to another replica when a leaf is late) and a deadline (answer with what "
@@ -316,8 +312,8 @@ SCENARIO = Scenario(
             "leaves",
             "int",
             100,
-            _text("Leaves", "リーフ数"),
-            _text(
+            Text("Leaves", "リーフ数"),
+            Text(
                 "Leaves each request is sent to; the root needs an answer from every one.",
                 "各リクエストを送るリーフの数です。ルートはすべてのリーフの応答を必要とします。",
             ),
@@ -328,8 +324,8 @@ SCENARIO = Scenario(
             "base_ms",
             "float",
             10.0,
-            _text("Typical leaf latency", "リーフの典型的なレイテンシー"),
-            _text(
+            Text("Typical leaf latency", "リーフの典型的なレイテンシー"),
+            Text(
                 "Median time of a normal leaf answer; normal answers are lognormal around it (σ = 0.5, so the 99th percentile is 3.2 times it).",
                 "通常時のリーフの応答時間の中央値です。通常の応答時間はこれを中心とする対数正規分布（σ = 0.5、99 パーセンタイルはこの 3.2 倍）に従います。",
             ),
@@ -342,8 +338,8 @@ SCENARIO = Scenario(
             "slow_prob",
             "float",
             0.01,
-            _text("Chance a leaf is slow", "リーフが遅くなる確率"),
-            _text(
+            Text("Chance a leaf is slow", "リーフが遅くなる確率"),
+            Text(
                 "Probability that one leaf answer is slow, independently for every leaf and request.",
                 "1 つのリーフの応答が遅くなる確率です。リーフごと、リクエストごとに独立です。",
             ),
@@ -355,8 +351,8 @@ SCENARIO = Scenario(
             "slow_ms",
             "float",
             1000.0,
-            _text("Slow answer delay", "遅い応答の遅延"),
-            _text(
+            Text("Slow answer delay", "遅い応答の遅延"),
+            Text(
                 "Time a slow episode (a GC pause, a busy disk) adds to a leaf answer; a root request taking this long or longer counts as slow.",
                 "遅くなったとき（GC による停止、ディスクの混雑など）にリーフの応答に加わる時間です。ルートのリクエストがこの時間以上かかると「遅い」と数えます。",
             ),
@@ -369,8 +365,8 @@ SCENARIO = Scenario(
             "hedge_after_ms",
             "float",
             0.0,
-            _text("Hedge after", "ヘッジまでの時間"),
-            _text(
+            Text("Hedge after", "ヘッジまでの時間"),
+            Text(
                 "0 sends no hedged requests; otherwise a leaf that has not answered after this long is sent a second copy on another replica, and the first answer wins.",
                 "0 ならヘッジリクエストを送りません。0 より大きければ、この時間がたっても応答しないリーフについて別のレプリカにも同じリクエストを送り、先に届いた応答を使います。",
             ),
@@ -383,8 +379,8 @@ SCENARIO = Scenario(
             "deadline_ms",
             "float",
             0.0,
-            _text("Deadline", "期限"),
-            _text(
+            Text("Deadline", "期限"),
+            Text(
                 "0 waits for every leaf; otherwise the root answers at this time with the leaf answers that have arrived.",
                 "0 ならすべてのリーフを待ちます。0 より大きければ、ルートはこの時刻に、それまでに届いたリーフの応答だけで答えます。",
             ),
@@ -397,8 +393,8 @@ SCENARIO = Scenario(
             "requests",
             "int",
             2000,
-            _text("Requests", "リクエスト数"),
-            _text(
+            Text("Requests", "リクエスト数"),
+            Text(
                 "Root requests the client sends, one after another.",
                 "クライアントが 1 件ずつ順に送る、ルートへのリクエストの数です。",
             ),
@@ -409,128 +405,128 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="latency",
-            title=_text("Root latency so far", "これまでのルートのレイテンシー"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms", "ミリ秒"),
+            title=Text("Root latency so far", "これまでのルートのレイテンシー"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("ms", "ミリ秒"),
             series=(
-                Series("p50_ms", _text("p50", "p50")),
-                Series("p99_ms", _text("p99", "p99")),
-                Series("p999_ms", _text("p99.9", "p99.9")),
+                Series("p50_ms", Text("p50", "p50")),
+                Series("p99_ms", Text("p99", "p99")),
+                Series("p999_ms", Text("p99.9", "p99.9")),
             ),
         ),
         Chart(
             id="slow",
-            title=_text("Requests that waited for a slow leaf", "遅いリーフを待ったリクエスト"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("share of requests", "リクエストの割合"),
+            title=Text("Requests that waited for a slow leaf", "遅いリーフを待ったリクエスト"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("share of requests", "リクエストの割合"),
             series=(
-                Series("slow_fraction", _text("slow (≥ slow delay)", "遅い（遅い応答の遅延以上）")),
-                Series("expected_slow_fraction", _text("expected 1 − (1 − q)^n", "期待値 1 − (1 − q)^n")),
+                Series("slow_fraction", Text("slow (≥ slow delay)", "遅い（遅い応答の遅延以上）")),
+                Series("expected_slow_fraction", Text("expected 1 − (1 − q)^n", "期待値 1 − (1 − q)^n")),
             ),
         ),
         Chart(
             id="cost",
-            title=_text("Hedging cost and answer completeness", "ヘッジのコストと応答の完全性"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("share", "割合"),
+            title=Text("Hedging cost and answer completeness", "ヘッジのコストと応答の完全性"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("share", "割合"),
             series=(
-                Series("extra_load", _text("extra leaf requests from hedging", "ヘッジで増えたリーフへのリクエスト")),
-                Series("completeness", _text("leaf answers included", "取り込めたリーフの応答")),
+                Series("extra_load", Text("extra leaf requests from hedging", "ヘッジで増えたリーフへのリクエスト")),
+                Series("completeness", Text("leaf answers included", "取り込めたリーフの応答")),
             ),
         ),
     ),
     run=run,
     results=(
-        Measure("p50_ms", _text("Root latency, median (p50)", "ルートのレイテンシーの中央値（p50）"), "ms"),
-        Measure("p99_ms", _text("Root latency, p99", "ルートのレイテンシー（p99）"), "ms"),
-        Measure("p999_ms", _text("Root latency, p99.9", "ルートのレイテンシー（p99.9）"), "ms"),
+        Measure("p50_ms", Text("Root latency, median (p50)", "ルートのレイテンシーの中央値（p50）"), "ms"),
+        Measure("p99_ms", Text("Root latency, p99", "ルートのレイテンシー（p99）"), "ms"),
+        Measure("p999_ms", Text("Root latency, p99.9", "ルートのレイテンシー（p99.9）"), "ms"),
         Measure(
             "slow_fraction",
-            _text("Share of slow requests", "遅いリクエストの割合"),
-            help=_text(
+            Text("Share of slow requests", "遅いリクエストの割合"),
+            help=Text(
                 "Root requests that took the slow answer delay or longer: they waited for a leaf answer at least that slow.",
                 "「遅い応答の遅延」以上かかったルートのリクエストの割合です。それだけ遅いリーフの応答を待ったリクエストにあたります。",
             ),
         ),
         Measure(
             "expected_slow_fraction",
-            _text("Expected share of slow requests", "遅いリクエストの割合の期待値"),
-            help=_text(
+            Text("Expected share of slow requests", "遅いリクエストの割合の期待値"),
+            help=Text(
                 "1 − (1 − q)^n, with q the chance that one leaf answer (counting its hedged copy) takes the slow answer delay or longer; 0 when the deadline comes first.",
                 "1 − (1 − q)^n です。q は 1 つのリーフの応答（ヘッジした分も含む）が「遅い応答の遅延」以上かかる確率です。期限のほうが早ければ 0 です。",
             ),
         ),
         Measure(
             "extra_load",
-            _text("Share of extra leaf requests from hedging", "ヘッジで増えたリーフへのリクエストの割合"),
-            help=_text(
+            Text("Share of extra leaf requests from hedging", "ヘッジで増えたリーフへのリクエストの割合"),
+            help=Text(
                 "Hedged copies sent / (requests × leaves).",
                 "送ったヘッジリクエストの数 / (リクエスト数 × リーフ数) です。",
             ),
         ),
         Measure(
             "expected_extra_load",
-            _text(
+            Text(
                 "Expected share of extra leaf requests from hedging", "ヘッジで増えるリーフへのリクエストの割合の期待値"
             ),
-            help=_text(
+            help=Text(
                 "The chance that a leaf has not answered by the hedge time; 0 without hedging.",
                 "リーフがヘッジまでの時間内に応答しない確率です。ヘッジしなければ 0 です。",
             ),
         ),
         Measure(
             "completeness",
-            _text("Share of leaf answers included", "取り込めたリーフの応答の割合"),
-            help=_text(
+            Text("Share of leaf answers included", "取り込めたリーフの応答の割合"),
+            help=Text(
                 "Leaf answers that arrived by the deadline / (requests × leaves); 1 without a deadline.",
                 "期限までに届いたリーフの応答の数 / (リクエスト数 × リーフ数) です。期限がなければ 1 です。",
             ),
         ),
         Measure(
             "expected_completeness",
-            _text("Expected share of leaf answers included", "取り込めるリーフの応答の割合の期待値"),
-            help=_text(
+            Text("Expected share of leaf answers included", "取り込めるリーフの応答の割合の期待値"),
+            help=Text(
                 "The chance that a leaf answers by the deadline, counting its hedged copy; 1 without a deadline.",
                 "ヘッジした分も含めて、リーフが期限までに応答する確率です。期限がなければ 1 です。",
             ),
         ),
         Measure(
             "partial_fraction",
-            _text("Share of partial answers", "一部のリーフを欠いた応答の割合"),
-            help=_text(
+            Text("Share of partial answers", "一部のリーフを欠いた応答の割合"),
+            help=Text(
                 "Root requests answered at the deadline without every leaf's answer.",
                 "すべてのリーフの応答がそろわないまま、期限で答えたルートのリクエストの割合です。",
             ),
         ),
         Measure(
             "hedges",
-            _text("Hedged requests sent", "送ったヘッジリクエストの数"),
-            help=_text(
+            Text("Hedged requests sent", "送ったヘッジリクエストの数"),
+            help=Text(
                 "Second copies sent to another replica, one for each leaf answer not in by the hedge time.",
                 "ヘッジまでの時間内に届かなかったリーフの応答 1 つにつき 1 件ずつ、別のレプリカに送ったリクエストです。",
             ),
         ),
-        Measure("mean_ms", _text("Root latency, mean", "ルートのレイテンシーの平均"), "ms"),
+        Measure("mean_ms", Text("Root latency, mean", "ルートのレイテンシーの平均"), "ms"),
         Measure(
             "leaf_p50_ms",
-            _text("One leaf's latency, median (p50)", "1 つのリーフのレイテンシーの中央値（p50）"),
+            Text("One leaf's latency, median (p50)", "1 つのリーフのレイテンシーの中央値（p50）"),
             "ms",
-            _text(
+            Text(
                 "Leaf 1's answer times (the first answer to arrive when it was hedged), to compare with the root's.",
                 "リーフ 1 の応答時間です（ヘッジしたときは先に届いた応答）。ルートと比べるためのものです。",
             ),
         ),
         Measure(
             "leaf_p99_ms",
-            _text("One leaf's latency, p99", "1 つのリーフのレイテンシー（p99）"),
+            Text("One leaf's latency, p99", "1 つのリーフのレイテンシー（p99）"),
             "ms",
-            _text(
+            Text(
                 "Leaf 1's answer times (the first answer to arrive when it was hedged), to compare with the root's.",
                 "リーフ 1 の応答時間です（ヘッジしたときは先に届いた応答）。ルートと比べるためのものです。",
             ),
         ),
     ),
-    source=_text(
+    source=Text(
         "Dean and Barroso, 'The Tail at Scale' (CACM, 2013): 1 − (1 − p)^n slow requests, hedged requests after the 95th percentile",
         "Dean と Barroso「The Tail at Scale」（CACM、2013 年）：遅いリクエストの割合 1 − (1 − p)^n、95 パーセンタイルを過ぎてから送るヘッジリクエスト",
     ),
@@ -538,7 +534,7 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "tail-at-scale",
-            _text(
+            Text(
                 "1 in 100 slow, 100 leaves: 63% of requests slow",
                 "100 回に 1 回遅くなるリーフが 100 個：リクエストの 63 % が遅い",
             ),
@@ -546,12 +542,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "one-leaf",
-            _text("The same leaves, one at a time: 1% slow", "同じ性質のリーフ 1 つだけに問い合わせる：遅いのは 1 %"),
+            Text("The same leaves, one at a time: 1% slow", "同じ性質のリーフ 1 つだけに問い合わせる：遅いのは 1 %"),
             {**TAIL_AT_SCALE, "leaves": 1, "requests": 5000},
         ),
         Preset(
             "hedge-at-p95",
-            _text(
+            Text(
                 "Hedge after the leaf's 95th percentile: about 5% more load",
                 "リーフの 95 パーセンタイルでヘッジ：負荷の増加は約 5 %",
             ),
@@ -559,7 +555,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "deadline",
-            _text("A 50 ms deadline: fast, slightly partial answers", "50 ミリ秒の期限：速いが、わずかに欠けた応答"),
+            Text("A 50 ms deadline: fast, slightly partial answers", "50 ミリ秒の期限：速いが、わずかに欠けた応答"),
             {**TAIL_AT_SCALE, "deadline_ms": 50.0},
         ),
     ),  # fmt: skip

@@ -207,16 +207,12 @@ def shares(assignment: np.ndarray, weights: np.ndarray, nodes: int) -> np.ndarra
     return np.bincount(assignment, weights=weights, minlength=nodes) / total if total else np.zeros(nodes)
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 STRATEGY_NAMES = {
-    "modulo": _text("hash mod N", "hash mod N"),
-    "ring": _text("the hash ring", "ハッシュリング"),
-    "rendezvous": _text("rendezvous hashing", "ランデブーハッシュ"),
-    "jump": _text("jump consistent hash", "ジャンプコンシステントハッシュ"),
-    "bounded_load": _text("the ring with bounded loads", "負荷上限付きのハッシュリング"),
+    "modulo": Text("hash mod N", "hash mod N"),
+    "ring": Text("the hash ring", "ハッシュリング"),
+    "rendezvous": Text("rendezvous hashing", "ランデブーハッシュ"),
+    "jump": Text("jump consistent hash", "ジャンプコンシステントハッシュ"),
+    "bounded_load": Text("the ring with bounded loads", "負荷上限付きのハッシュリング"),
 }
 
 
@@ -276,7 +272,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         return made
 
     events.append(
-        Event(0.0, "placing", _text(
+        Event(0.0, "placing", Text(
             f"Placing {key_count} keys on {n} nodes with {name.en}",
             f"{key_count} 個のキーを {n} 台のノードに配置します（方式：{name.ja}）",
         ))
@@ -287,7 +283,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         if full_at is not None and full_at < placed:
             node, key = int(initial[full_at]), full_at
             events.append(
-                Event(float(step + 1), "node-full", _text(
+                Event(float(step + 1), "node-full", Text(
                     f"Node {node + 1} is full after key {key + 1} ({capacity(key_count, n, eps)} keys); later keys that hash to it go on clockwise",
                     f"キー {key + 1} でノード {node + 1} が上限（{capacity(key_count, n, eps)} 個）に達しました。以降このノードに割り当たるキーは、時計回りに次のノードへ回ります",
                 ))
@@ -303,7 +299,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         changed = np.flatnonzero(target != current)
         step_moved = len(changed) / key_count
         events.append(
-            Event(float(step + 1), "node-added", _text(
+            Event(float(step + 1), "node-added", Text(
                 f"Node {present} joins: {step_moved:.1%} of keys move (at least {1 / present:.1%} must, to give it its share)",
                 f"ノード {present} が加わりました。キーの {step_moved:.1%} が移動します（新しいノードに均等な分を持たせるには、最低でも {1 / present:.1%} の移動が必要です）",
             ))
@@ -342,7 +338,7 @@ def placed_event(t: float, assignment: np.ndarray, weights: np.ndarray, nodes: i
     """The event that closes the first placement: how uneven the keys and the requests came out."""
     counts, request_shares = loads(assignment, nodes), shares(assignment, weights, nodes)
     ratio, hot = counts.max() / counts.mean(), request_shares.max()
-    return Event(t, "placed", _text(
+    return Event(t, "placed", Text(
         f"All keys placed: the node with the most keys holds {ratio:.2f} x the mean; the busiest node gets {hot:.1%} of requests (fair share {1 / nodes:.1%})",
         f"全キーを配置しました。キーが最も多いノードのキー数は平均の {ratio:.2f} 倍で、最も忙しいノードはリクエストの {hot:.1%} を受けます（均等なら {1 / nodes:.1%}）",
     ))  # fmt: skip
@@ -356,14 +352,14 @@ def first_full_key(assignment: np.ndarray, nodes: int, cap: int) -> int | None:
 
 
 def _ring_layout() -> tuple[Node, ...]:
-    nodes = [Node("router", _text("Router", "ルーター"), 0.5, 0.5)]
+    nodes = [Node("router", Text("Router", "ルーター"), 0.5, 0.5)]
     for j in range(DRAWN_NODES):
         angle = 2 * math.pi * j / DRAWN_NODES - math.pi / 2
         x, y = round(0.5 + 0.4 * math.cos(angle), 3), round(0.5 + 0.4 * math.sin(angle), 3)
         if j < DRAWN_NODES - 1:
-            nodes.append(Node(f"n{j + 1}", _text(f"Node {j + 1}", f"ノード {j + 1}"), x, y))
+            nodes.append(Node(f"n{j + 1}", Text(f"Node {j + 1}", f"ノード {j + 1}"), x, y))
         else:
-            nodes.append(Node("rest", _text(f"Nodes {DRAWN_NODES}+", f"ノード {DRAWN_NODES} 以降"), x, y))
+            nodes.append(Node("rest", Text(f"Nodes {DRAWN_NODES}+", f"ノード {DRAWN_NODES} 以降"), x, y))
     return tuple(nodes)
 
 
@@ -372,8 +368,8 @@ COMMON = {"vnodes": 100, "keys": 10000, "zipf_s": 0.0, "load_factor": 0.25}
 SCENARIO = Scenario(
     slug="sharding",
     pattern="sharded-service",
-    title=_text("Sharding: placing keys and adding nodes", "シャーディング：キーの配置とノードの追加"),
-    description=_text(
+    title=Text("Sharding: placing keys and adding nodes", "シャーディング：キーの配置とノードの追加"),
+    description=Text(
         "Keys are hashed onto the nodes of a sharded service with one sharding function: hash mod N, a consistent "
         "hash ring with virtual nodes, rendezvous hashing, jump consistent hash, or a ring that caps every node's "
         "load. Then nodes join one at a time and the keys are placed again. Watch how evenly the keys spread, how "
@@ -391,29 +387,29 @@ SCENARIO = Scenario(
             "strategy",
             "choice",
             "ring",
-            _text("Sharding function", "シャーディング関数"),
-            _text(
+            Text("Sharding function", "シャーディング関数"),
+            Text(
                 "How a key's hash picks its node.",
                 "キーのハッシュからノードを選ぶ方法です。",
             ),
             choices=(
-                Choice("modulo", _text("hash mod N", "hash mod N")),
+                Choice("modulo", Text("hash mod N", "hash mod N")),
                 Choice(
                     "ring",
-                    _text("Hash ring with virtual nodes (Karger et al.)", "仮想ノード付きハッシュリング（Karger ら）"),
+                    Text("Hash ring with virtual nodes (Karger et al.)", "仮想ノード付きハッシュリング（Karger ら）"),
                 ),
                 Choice(
-                    "rendezvous", _text("Rendezvous / highest random weight", "ランデブーハッシュ（最大ランダム重み）")
+                    "rendezvous", Text("Rendezvous / highest random weight", "ランデブーハッシュ（最大ランダム重み）")
                 ),
                 Choice(
                     "jump",
-                    _text(
+                    Text(
                         "Jump consistent hash (Lamping and Veach)", "ジャンプコンシステントハッシュ（Lamping と Veach）"
                     ),
                 ),
                 Choice(
                     "bounded_load",
-                    _text("Ring with bounded loads (Mirrokni et al.)", "負荷上限付きリング（Mirrokni ら）"),
+                    Text("Ring with bounded loads (Mirrokni et al.)", "負荷上限付きリング（Mirrokni ら）"),
                 ),
             ),
         ),
@@ -421,8 +417,8 @@ SCENARIO = Scenario(
             "nodes",
             "int",
             5,
-            _text("Nodes", "ノード数"),
-            _text("Nodes the keys are placed on first.", "最初にキーを配置するノードの数です。"),
+            Text("Nodes", "ノード数"),
+            Text("Nodes the keys are placed on first.", "最初にキーを配置するノードの数です。"),
             min=1,
             max=64,
         ),
@@ -430,8 +426,8 @@ SCENARIO = Scenario(
             "vnodes",
             "int",
             100,
-            _text("Points per node", "ノードあたりの点の数"),
-            _text(
+            Text("Points per node", "ノードあたりの点の数"),
+            Text(
                 "Virtual nodes: how many points each node owns on the hash ring. Only the ring and the ring with bounded loads use it.",
                 "仮想ノードの数、つまり各ノードがハッシュリング上に持つ点の数です。リングと負荷上限付きリングでのみ使います。",
             ),
@@ -442,8 +438,8 @@ SCENARIO = Scenario(
             "keys",
             "int",
             10000,
-            _text("Keys", "キー数"),
-            _text(
+            Text("Keys", "キー数"),
+            Text(
                 "Keys to place; key number r is the r-th most requested.",
                 "配置するキーの数です。r 番目のキーは、r 番目に多くリクエストされるキーです。",
             ),
@@ -454,8 +450,8 @@ SCENARIO = Scenario(
             "add_nodes",
             "int",
             1,
-            _text("Nodes added", "追加するノード数"),
-            _text(
+            Text("Nodes added", "追加するノード数"),
+            Text(
                 "Nodes that join, one at a time, after the first placement; 0 adds none.",
                 "最初の配置の後に 1 台ずつ加えるノードの数です。0 なら加えません。",
             ),
@@ -466,8 +462,8 @@ SCENARIO = Scenario(
             "zipf_s",
             "float",
             0.0,
-            _text("Request skew (Zipf s)", "リクエストの偏り（Zipf の s）"),
-            _text(
+            Text("Request skew (Zipf s)", "リクエストの偏り（Zipf の s）"),
+            Text(
                 "Requests pick key number r with weight r^-s: 0 spreads them evenly over the keys, 1 or more makes a few keys hot.",
                 "リクエストは r 番目のキーを r^-s に比例する確率で選びます。0 ならすべてのキーに均等で、1 以上では一部のキーにアクセスが集中します。",
             ),
@@ -479,8 +475,8 @@ SCENARIO = Scenario(
             "load_factor",
             "float",
             0.25,
-            _text("Load bound ε", "負荷上限の ε"),
-            _text(
+            Text("Load bound ε", "負荷上限の ε"),
+            Text(
                 "With bounded loads no node holds more than ceil((1 + ε) x keys / nodes) keys. Only the ring with bounded loads uses it.",
                 "負荷上限付きリングでは、どのノードも ceil((1 + ε) × キー数 / ノード数) 個を超えるキーを持ちません。負荷上限付きリングでのみ使います。",
             ),
@@ -492,34 +488,34 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="keys",
-            title=_text("Keys per node", "ノードあたりのキー数"),
-            x_title=_text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
-            y_title=_text("keys", "キー数"),
+            title=Text("Keys per node", "ノードあたりのキー数"),
+            x_title=Text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
+            y_title=Text("keys", "キー数"),
             series=(
-                Series("keys_max", _text("busiest node", "キーが最も多いノード")),
-                Series("keys_mean", _text("mean", "平均")),
-                Series("keys_min", _text("emptiest node", "キーが最も少ないノード")),
-                Series("capacity", _text("cap with bounded loads", "負荷上限付きリングの上限")),
+                Series("keys_max", Text("busiest node", "キーが最も多いノード")),
+                Series("keys_mean", Text("mean", "平均")),
+                Series("keys_min", Text("emptiest node", "キーが最も少ないノード")),
+                Series("capacity", Text("cap with bounded loads", "負荷上限付きリングの上限")),
             ),
         ),
         Chart(
             id="moved",
-            title=_text("Keys moved since the first placement", "最初の配置から移動したキーの割合"),
-            x_title=_text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
-            y_title=_text("share of keys", "キーの割合"),
+            title=Text("Keys moved since the first placement", "最初の配置から移動したキーの割合"),
+            x_title=Text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
+            y_title=Text("share of keys", "キーの割合"),
             series=(
-                Series("moved_fraction", _text("moved", "移動したキー")),
-                Series("moved_minimum", _text("minimum: added / all nodes", "最小限：追加数 / 全ノード数")),
+                Series("moved_fraction", Text("moved", "移動したキー")),
+                Series("moved_minimum", Text("minimum: added / all nodes", "最小限：追加数 / 全ノード数")),
             ),
         ),
         Chart(
             id="requests",
-            title=_text("Requests on the busiest node", "最も忙しいノードが受けるリクエスト"),
-            x_title=_text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
-            y_title=_text("share of requests", "リクエストの割合"),
+            title=Text("Requests on the busiest node", "最も忙しいノードが受けるリクエスト"),
+            x_title=Text("step (keys placed, then nodes added)", "ステップ（キーの配置、続いてノードの追加）"),
+            y_title=Text("share of requests", "リクエストの割合"),
             series=(
-                Series("hot_shard_share", _text("busiest node", "最も忙しいノード")),
-                Series("fair_share", _text("fair share 1/N", "均等な割合 1/N")),
+                Series("hot_shard_share", Text("busiest node", "最も忙しいノード")),
+                Series("fair_share", Text("fair share 1/N", "均等な割合 1/N")),
             ),
         ),
     ),
@@ -527,108 +523,108 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "moved_fraction",
-            _text("Share of keys moved", "移動したキーの割合"),
-            help=_text(
+            Text("Share of keys moved", "移動したキーの割合"),
+            help=Text(
                 "Keys whose node after all added nodes have joined differs from their node in the first placement.",
                 "すべてのノードが加わった後に、最初の配置とは別のノードに置かれているキーの割合です。",
             ),
         ),
         Measure(
             "minimal_moved_fraction",
-            _text("Least share of keys that must move", "移動が避けられないキーの最小の割合"),
-            help=_text(
+            Text("Least share of keys that must move", "移動が避けられないキーの最小の割合"),
+            help=Text(
                 "Added nodes / all nodes after the additions: the share the new nodes must take to hold an even share, whatever the sharding function.",
                 "追加したノード数 / 追加後の全ノード数です。新しいノードが均等な分を持つには、どのシャーディング関数でも少なくともこれだけのキーが移動します。",
             ),
         ),
         Measure(
             "load_cv",
-            _text(
+            Text(
                 "Spread of keys per node (CV, first placement)",
                 "ノードあたりのキー数のばらつき（変動係数、最初の配置）",
             ),
-            help=_text(
+            help=Text(
                 "Standard deviation / mean of the keys per node; for hash mod N, rendezvous and jump it is about sqrt((nodes − 1) / keys).",
                 "ノードあたりのキー数の標準偏差 / 平均です。hash mod N、ランデブーハッシュ、ジャンプコンシステントハッシュでは約 sqrt((ノード数 − 1) / キー数) になります。",
             ),
         ),
         Measure(
             "load_cv_after",
-            _text(
+            Text(
                 "Spread of keys per node (CV, after nodes joined)",
                 "ノードあたりのキー数のばらつき（変動係数、ノード追加後）",
             ),
-            help=_text(
+            help=Text(
                 "The same measure once all added nodes have joined.",
                 "すべてのノードが加わった後の、同じ指標です。",
             ),
         ),
         Measure(
             "max_load_ratio",
-            _text("Busiest node's keys / mean (first placement)", "キーが最も多いノードのキー数 / 平均（最初の配置）"),
-            help=_text(
+            Text("Busiest node's keys / mean (first placement)", "キーが最も多いノードのキー数 / 平均（最初の配置）"),
+            help=Text(
                 "With bounded loads it cannot exceed the cap / mean, about 1 + ε.",
                 "負荷上限付きリングでは、上限 / 平均（ほぼ 1 + ε）を超えません。",
             ),
         ),
         Measure(
             "max_load_ratio_after",
-            _text(
+            Text(
                 "Busiest node's keys / mean (after nodes joined)", "キーが最も多いノードのキー数 / 平均（ノード追加後）"
             ),
         ),
         Measure(
             "min_load_ratio",
-            _text(
+            Text(
                 "Emptiest node's keys / mean (first placement)", "キーが最も少ないノードのキー数 / 平均（最初の配置）"
             ),
         ),
         Measure(
             "max_load",
-            _text("Keys on the busiest node (first placement)", "1 ノードあたりのキー数の最大値（最初の配置）"),
+            Text("Keys on the busiest node (first placement)", "1 ノードあたりのキー数の最大値（最初の配置）"),
         ),
         Measure(
             "capacity",
-            _text(
+            Text(
                 "Cap per node with bounded loads (first placement)",
                 "負荷上限付きリングでのノードあたりの上限（最初の配置）",
             ),
-            help=_text(
+            help=Text(
                 "ceil((1 + ε) × keys / nodes); only the ring with bounded loads enforces it.",
                 "ceil((1 + ε) × キー数 / ノード数) です。この上限を守るのは負荷上限付きリングだけです。",
             ),
         ),
         Measure(
             "hot_shard_share",
-            _text(
+            Text(
                 "Busiest node's share of requests (first placement)", "最も忙しいノードのリクエストの割合（最初の配置）"
             ),
-            help=_text(
+            help=Text(
                 "The summed Zipf weights of its keys, exact rather than sampled; the fair share is 1 / nodes.",
                 "そのノードのキーの Zipf 重みの合計で、サンプリングではなく厳密な値です。均等な割合は 1 / ノード数です。",
             ),
         ),
         Measure(
             "hot_shard_share_after",
-            _text(
+            Text(
                 "Busiest node's share of requests (after nodes joined)",
                 "最も忙しいノードのリクエストの割合（ノード追加後）",
             ),
-            help=_text(
+            help=Text(
                 "The same measure once all added nodes have joined; the fair share is then 1 / all nodes.",
                 "すべてのノードが加わった後の、同じ指標です。均等な割合は 1 / 全ノード数になります。",
             ),
         ),
         Measure(
             "hot_key_share",
-            _text("Most popular key's share of requests", "最も人気のあるキーが受けるリクエストの割合"),
-            help=_text(
+            Text("Most popular key's share of requests", "最も人気のあるキーが受けるリクエストの割合"),
+            help=Text(
                 "No placement can split a key, so the busiest node's share never falls below this.",
                 "1 つのキーを分けて置くことはできないので、最も忙しいノードの割合がこれを下回ることはありません。",
             ),
         ),
     ),
-    source=_text(
+    source=Text(
         "Karger et al., 'Consistent Hashing and Random Trees' (1997); Thaler and Ravishankar, rendezvous hashing (1998); "
         "Lamping and Veach, jump consistent hash (2014); Mirrokni, Thorup and Zadimoghaddam, bounded loads (2018)",
         "Karger ら「Consistent Hashing and Random Trees」（1997 年）、Thaler と Ravishankar のランデブーハッシュ（1998 年）、"
@@ -641,7 +637,7 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "modulo-3-to-4",
-            _text(
+            Text(
                 "hash mod N: 3 to 4 nodes moves three quarters",
                 "hash mod N：3 台から 4 台にすると 4 分の 3 のキーが移動する",
             ),
@@ -649,7 +645,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "ring-3-to-4",
-            _text(
+            Text(
                 "Ring with 160 points per node: 3 to 4 moves a quarter",
                 "ノードあたり 160 点のリング：3 台から 4 台にしても移動は 4 分の 1 だけ",
             ),
@@ -657,12 +653,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "jump-even",
-            _text("Jump hash: even shares, minimal moves", "ジャンプハッシュ：均等な分担と最小限の移動"),
+            Text("Jump hash: even shares, minimal moves", "ジャンプハッシュ：均等な分担と最小限の移動"),
             {**COMMON, "strategy": "jump", "nodes": 10, "add_nodes": 2},
         ),
         Preset(
             "bounded-loads",
-            _text(
+            Text(
                 "Bounded loads cap a thin ring at 1.25 x the mean",
                 "負荷上限で、点の少ないリングでも平均の 1.25 倍に収まる",
             ),
@@ -670,7 +666,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "hot-key",
-            _text("A hot key makes a hot shard", "ホットキーがホットシャードを生む"),
+            Text("A hot key makes a hot shard", "ホットキーがホットシャードを生む"),
             {**COMMON, "strategy": "rendezvous", "nodes": 8, "add_nodes": 2, "zipf_s": 1.1},
         ),
     ),  # fmt: skip

@@ -68,10 +68,6 @@ BURN_CHART_CAP = 5.0
 MAX_ALERT_EVENTS = 24
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 @dataclass(frozen=True)
 class AlertRule:
     """Fires when the burn rate is above `burn` over the long window and, if any, the short one."""
@@ -87,19 +83,19 @@ class AlertRule:
 def _span(seconds: float) -> Text:
     if seconds >= DAY and seconds % DAY == 0:
         days = seconds / DAY
-        return _text(f"{days:g} day{'s' if days != 1 else ''}", f"{days:g} 日")
+        return Text(f"{days:g} day{'s' if days != 1 else ''}", f"{days:g} 日")
     if seconds >= HOUR:
-        return _text(f"{seconds / HOUR:g} h", f"{seconds / HOUR:g} 時間")
-    return _text(f"{seconds / 60:g} min", f"{seconds / 60:g} 分")
+        return Text(f"{seconds / HOUR:g} h", f"{seconds / HOUR:g} 時間")
+    return Text(f"{seconds / 60:g} min", f"{seconds / 60:g} 分")
 
 
 def _rule(key: str, severity: str, burn: float, long_s: float, short_s: float | None) -> AlertRule:
     long = _span(long_s)
     if short_s is None:
-        label = _text(f"burn rate above {burn:g}x over {long.en}", f"{long.ja}のバーンレートが {burn:g} 倍超")
+        label = Text(f"burn rate above {burn:g}x over {long.en}", f"{long.ja}のバーンレートが {burn:g} 倍超")
     else:
         short = _span(short_s)
-        label = _text(
+        label = Text(
             f"burn rate above {burn:g}x over both {long.en} and {short.en}",
             f"{long.ja}と{short.ja}の両方でバーンレートが {burn:g} 倍超",
         )
@@ -284,7 +280,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 max(0, math.ceil(inc_from / dt - 1e-9) - 1),
                 Event(
                     inc_from, "incident-start",
-                    _text(
+                    Text(
                         f"Incident: {_pct(incident)} of requests fail (burn rate {_times(incident / allowed)}x)",
                         f"障害が始まりました。リクエストの {_pct(incident)} が失敗しています（バーンレート {_times(incident / allowed)} 倍）",
                     ),
@@ -297,7 +293,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                     min(n - 1, max(0, math.ceil(inc_to / dt - 1e-9) - 1)),
                     Event(
                         inc_to, "incident-end",
-                        _text(f"Incident over: error rate back to {_pct(baseline)}", f"障害が収まり、エラー率が {_pct(baseline)} に戻りました"),
+                        Text(f"Incident over: error rate back to {_pct(baseline)}", f"障害が収まり、エラー率が {_pct(baseline)} に戻りました"),
                     ),
                 )
             )  # fmt: skip
@@ -308,16 +304,16 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             reason_en = "; ".join(t.en for t in why)
             reason_ja = "、".join(t.ja for t in why)
             text = (
-                _text(f"Page fired: {reason_en}", f"オンコール担当者を呼び出しました（{reason_ja}）")
+                Text(f"Page fired: {reason_en}", f"オンコール担当者を呼び出しました（{reason_ja}）")
                 if severity == "page"
-                else _text(f"Ticket opened: {reason_en}", f"チケットを起票しました（{reason_ja}）")
+                else Text(f"Ticket opened: {reason_en}", f"チケットを起票しました（{reason_ja}）")
             )
             alert_events.append((int(i), Event(float(times[i]), f"{severity}-fired", text)))
         for i in resolutions(firing):
             text = (
-                _text("Page resolved", "呼び出しのアラートが解消しました")
+                Text("Page resolved", "呼び出しのアラートが解消しました")
                 if severity == "page"
-                else _text("Ticket alert resolved", "チケットのアラートが解消しました")
+                else Text("Ticket alert resolved", "チケットのアラートが解消しました")
             )
             alert_events.append((int(i), Event(float(times[i]), f"{severity}-resolved", text)))
     alert_events.sort(key=lambda item: item[1].t)
@@ -330,7 +326,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 shown_last[0],
                 Event(
                     shown_last[1].t, "more-alerts",
-                    _text(f"{hidden} more alert changes are not listed: the alert is flapping", f"このほかに {hidden} 回のアラートの切り替わりがあります（アラートがばたついています）"),
+                    Text(f"{hidden} more alert changes are not listed: the alert is flapping", f"このほかに {hidden} 回のアラートの切り替わりがあります（アラートがばたついています）"),
                 ),
             )
         )  # fmt: skip
@@ -341,7 +337,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 i,
                 Event(
                     float(times[i]), "budget-exhausted",
-                    _text("The period's error budget is used up", "期間のエラーバジェットを使い切りました"),
+                    Text("The period's error budget is used up", "期間のエラーバジェットを使い切りました"),
                 ),
             )
         )  # fmt: skip
@@ -436,8 +432,8 @@ SCENARIO = Scenario(
     slug="slo-error-budget",
     pattern="error-budget",
     also_patterns=("sli-slo-sla",),
-    title=_text("Error budget and burn-rate alerts", "エラーバジェットとバーンレートアラート"),
-    description=_text(
+    title=Text("Error budget and burn-rate alerts", "エラーバジェットとバーンレートアラート"),
+    description=Text(
         "A service with an availability SLO answers a steady stream of requests; a few fail all the time, and then "
         "an incident raises the error rate for a while. Every failed request spends the period's error budget. The "
         "alerting rules, evaluated every minute or so as Prometheus does, page the on-call engineer or open a ticket: "
@@ -453,8 +449,8 @@ SCENARIO = Scenario(
             "slo",
             "float",
             0.999,
-            _text("SLO (availability target)", "SLO（可用性の目標）"),
-            _text(
+            Text("SLO (availability target)", "SLO（可用性の目標）"),
+            Text(
                 "The share of requests that must succeed over the SLO period; 0.999 means 99.9 %. The error budget is 1 − SLO.",
                 "SLO の期間を通じて成功すべきリクエストの割合です。0.999 は 99.9 % を表します。エラーバジェットは 1 − SLO です。",
             ),
@@ -466,8 +462,8 @@ SCENARIO = Scenario(
             "period_days",
             "int",
             30,
-            _text("SLO period", "SLO の期間"),
-            _text(
+            Text("SLO period", "SLO の期間"),
+            Text(
                 "The window the SLO and its budget cover, e.g. a rolling 30 days. The burn rate 1 spends exactly the whole budget over it.",
                 "SLO とそのバジェットが対象とする期間です（たとえば直近 30 日）。バーンレート 1 ならこの期間でちょうどバジェットを使い切ります。",
             ),
@@ -479,8 +475,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             100.0,
-            _text("Request rate", "リクエストレート"),
-            _text(
+            Text("Request rate", "リクエストレート"),
+            Text(
                 "Mean rate of requests (Poisson arrivals). At low rates a single failure is a large error ratio.",
                 "リクエストの平均レートです（ポアソン到着）。レートが低いと、1 件の失敗でもエラー率が大きく動きます。",
             ),
@@ -493,8 +489,8 @@ SCENARIO = Scenario(
             "baseline_error_rate",
             "float",
             0.0002,
-            _text("Baseline error rate", "平常時のエラー率"),
-            _text(
+            Text("Baseline error rate", "平常時のエラー率"),
+            Text(
                 "The share of requests that fail outside the incident; 0.0002 is 0.02 %, a burn rate of 0.2 at a 99.9 % SLO.",
                 "障害の外で失敗するリクエストの割合です。0.0002 は 0.02 % で、SLO 99.9 % ならバーンレート 0.2 に当たります。",
             ),
@@ -506,8 +502,8 @@ SCENARIO = Scenario(
             "incident_error_rate",
             "float",
             0.02,
-            _text("Error rate during the incident", "障害中のエラー率"),
-            _text(
+            Text("Error rate during the incident", "障害中のエラー率"),
+            Text(
                 "The share of requests that fail while the incident lasts (in place of the baseline); 1 is a full outage.",
                 "障害が続く間に失敗するリクエストの割合です（平常時の値に置き換わります）。1 なら全面停止です。",
             ),
@@ -519,8 +515,8 @@ SCENARIO = Scenario(
             "incident_start_h",
             "float",
             2.0,
-            _text("Incident starts at", "障害の開始時刻"),
-            _text(
+            Text("Incident starts at", "障害の開始時刻"),
+            Text(
                 "When the incident begins, in hours from the start of the run.",
                 "障害が始まる時刻です。シミュレーション開始からの時間で指定します。",
             ),
@@ -533,8 +529,8 @@ SCENARIO = Scenario(
             "incident_duration_h",
             "float",
             2.0,
-            _text("Incident duration", "障害の継続時間"),
-            _text("How long the incident lasts; 0 for no incident.", "障害が続く時間です。0 なら障害は起きません。"),
+            Text("Incident duration", "障害の継続時間"),
+            Text("How long the incident lasts; 0 for no incident.", "障害が続く時間です。0 なら障害は起きません。"),
             unit="h",
             min=0,
             max=720,
@@ -544,8 +540,8 @@ SCENARIO = Scenario(
             "alerting",
             "choice",
             "multiwindow",
-            _text("Alerting rules", "アラートルール"),
-            _text(
+            Text("Alerting rules", "アラートルール"),
+            Text(
                 "Multiwindow: the SRE Workbook's three rules (page at 14.4x over 1 h and 5 min or 6x over 6 h and 30 min; ticket at 1x over 3 days and 6 h). "
                 "Single window: one page rule on one window, set below.",
                 "マルチウィンドウは SRE Workbook の 3 つのルールです（1 時間と 5 分で 14.4 倍、または 6 時間と 30 分で 6 倍なら呼び出し、3 日と 6 時間で 1 倍ならチケット）。"
@@ -554,20 +550,20 @@ SCENARIO = Scenario(
             choices=(
                 Choice(
                     "multiwindow",
-                    _text(
+                    Text(
                         "Multiwindow, multi-burn-rate (SRE Workbook)",
                         "マルチウィンドウ・マルチバーンレート（SRE Workbook）",
                     ),
                 ),
-                Choice("single_window", _text("Single window", "シングルウィンドウ")),
+                Choice("single_window", Text("Single window", "シングルウィンドウ")),
             ),
         ),
         Param(
             "single_window_h",
             "float",
             1.0,
-            _text("Single window: length", "シングルウィンドウ：期間の長さ"),
-            _text(
+            Text("Single window: length", "シングルウィンドウ：期間の長さ"),
+            Text(
                 "The one window the single-window rule looks at (0.25 is 15 minutes). Only the single-window alerting uses it.",
                 "シングルウィンドウのルールが見る唯一の期間です（0.25 は 15 分）。シングルウィンドウのときだけ使います。",
             ),
@@ -580,8 +576,8 @@ SCENARIO = Scenario(
             "single_window_burn_threshold",
             "float",
             14.4,
-            _text("Single window: burn-rate threshold", "シングルウィンドウ：バーンレートの閾値"),
-            _text(
+            Text("Single window: burn-rate threshold", "シングルウィンドウ：バーンレートの閾値"),
+            Text(
                 "The single-window rule pages while the burn rate over its window is above this. Only the single-window alerting uses it.",
                 "期間のバーンレートがこの値を超えている間、シングルウィンドウのルールが呼び出します。シングルウィンドウのときだけ使います。",
             ),
@@ -594,8 +590,8 @@ SCENARIO = Scenario(
             "eval_interval_s",
             "float",
             60.0,
-            _text("Evaluation interval", "評価間隔"),
-            _text(
+            Text("Evaluation interval", "評価間隔"),
+            Text(
                 "How often the alerting rules are evaluated, and the simulation's time step. Windows are rounded to whole intervals.",
                 "アラートルールを評価する間隔で、シミュレーションの時間の刻みでもあります。各期間はこの間隔の整数倍に丸めます。",
             ),
@@ -608,8 +604,8 @@ SCENARIO = Scenario(
             "duration_h",
             "float",
             12.0,
-            _text("Duration", "シミュレーション時間"),
-            _text(
+            Text("Duration", "シミュレーション時間"),
+            Text(
                 "Simulated time. The windows start full of baseline traffic, as for a service that was already running.",
                 "シミュレーション上の時間です。すでに稼働していたサービスとして、各期間は平常時のトラフィックで満たされた状態から始まります。",
             ),
@@ -622,53 +618,53 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="error_ratio",
-            title=_text("Error ratio over each window", "各期間のエラー率"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of requests failed", "失敗したリクエストの割合（%）"),
+            title=Text("Error ratio over each window", "各期間のエラー率"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("% of requests failed", "失敗したリクエストの割合（%）"),
             series=(
-                Series("ratio_now", _text("now (this frame)", "現在（このフレーム）")),
-                Series("ratio_5m", _text("5 min", "5 分")),
-                Series("ratio_30m", _text("30 min", "30 分")),
-                Series("ratio_1h", _text("1 h", "1 時間")),
-                Series("ratio_6h", _text("6 h", "6 時間")),
-                Series("ratio_3d", _text("3 days", "3 日")),
+                Series("ratio_now", Text("now (this frame)", "現在（このフレーム）")),
+                Series("ratio_5m", Text("5 min", "5 分")),
+                Series("ratio_30m", Text("30 min", "30 分")),
+                Series("ratio_1h", Text("1 h", "1 時間")),
+                Series("ratio_6h", Text("6 h", "6 時間")),
+                Series("ratio_3d", Text("3 days", "3 日")),
             ),
         ),
         Chart(
             id="burn",
-            title=_text(
+            title=Text(
                 "Burn rate relative to each rule's threshold (capped at 5)",
                 "各ルールの閾値に対するバーンレート（5 で頭打ち）",
             ),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("burn rate ÷ threshold (above 1 fires)", "バーンレート ÷ 閾値（1 を超えると発火）"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("burn rate ÷ threshold (above 1 fires)", "バーンレート ÷ 閾値（1 を超えると発火）"),
             series=(
-                Series("fast_page", _text("page: 14.4x over 1 h and 5 min", "呼び出し：1 時間と 5 分で 14.4 倍")),
-                Series("slow_page", _text("page: 6x over 6 h and 30 min", "呼び出し：6 時間と 30 分で 6 倍")),
-                Series("ticket_rule", _text("ticket: 1x over 3 days and 6 h", "チケット：3 日と 6 時間で 1 倍")),
-                Series("single_rule", _text("single window", "シングルウィンドウ")),
-                Series("threshold", _text("threshold", "閾値")),
+                Series("fast_page", Text("page: 14.4x over 1 h and 5 min", "呼び出し：1 時間と 5 分で 14.4 倍")),
+                Series("slow_page", Text("page: 6x over 6 h and 30 min", "呼び出し：6 時間と 30 分で 6 倍")),
+                Series("ticket_rule", Text("ticket: 1x over 3 days and 6 h", "チケット：3 日と 6 時間で 1 倍")),
+                Series("single_rule", Text("single window", "シングルウィンドウ")),
+                Series("threshold", Text("threshold", "閾値")),
             ),
         ),
         Chart(
             id="budget",
-            title=_text("Error budget remaining", "エラーバジェットの残り"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("% of the period's budget", "期間のバジェットに対する割合（%）"),
+            title=Text("Error budget remaining", "エラーバジェットの残り"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("% of the period's budget", "期間のバジェットに対する割合（%）"),
             series=(
-                Series("budget_remaining", _text("remaining", "残り")),
-                Series("steady_burn", _text("at burn rate 1", "バーンレート 1 の場合")),
+                Series("budget_remaining", Text("remaining", "残り")),
+                Series("steady_burn", Text("at burn rate 1", "バーンレート 1 の場合")),
             ),
         ),
         Chart(
             id="alerts",
-            title=_text("Alerts firing", "発火中のアラート"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("1 = firing", "1 = 発火中"),
+            title=Text("Alerts firing", "発火中のアラート"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("1 = firing", "1 = 発火中"),
             series=(
-                Series("page", _text("page", "呼び出し")),
-                Series("ticket", _text("ticket", "チケット")),
-                Series("incident", _text("incident", "障害")),
+                Series("page", Text("page", "呼び出し")),
+                Series("ticket", Text("ticket", "チケット")),
+                Series("incident", Text("incident", "障害")),
             ),
         ),
     ),
@@ -676,95 +672,93 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "first_page_s",
-            _text("First page after the incident starts", "障害の開始から最初の呼び出しまで"),
+            Text("First page after the incident starts", "障害の開始から最初の呼び出しまで"),
             "s",
-            _text(
+            Text(
                 "Empty when no page fired (or there was no incident).",
                 "呼び出しがなかった（または障害がなかった）ときは値がありません。",
             ),
         ),
         Measure(
             "first_ticket_s",
-            _text("First ticket after the incident starts", "障害の開始から最初のチケットまで"),
+            Text("First ticket after the incident starts", "障害の開始から最初のチケットまで"),
             "s",
-            _text("Empty when no ticket was opened.", "チケットが起票されなかったときは値がありません。"),
+            Text("Empty when no ticket was opened.", "チケットが起票されなかったときは値がありません。"),
         ),
         Measure(
             "alert_reset_s",
-            _text("Alerts quiet after the incident ends", "障害の終了からアラートが止むまで"),
+            Text("Alerts quiet after the incident ends", "障害の終了からアラートが止むまで"),
             "s",
-            _text(
+            Text(
                 "Time from the end of the incident until no page and no ticket is firing; empty if they still fire when the run ends.",
                 "障害が終わってから、呼び出しもチケットも発火していない状態になるまでの時間です。終了時点でまだ発火していれば値がありません。",
             ),
         ),
         Measure(
             "page_reset_s",
-            _text("Page quiet after the incident ends", "障害の終了から呼び出しが止むまで"),
+            Text("Page quiet after the incident ends", "障害の終了から呼び出しが止むまで"),
             "s",
-            _text(
+            Text(
                 "The short windows bound it: about 5 or 30 minutes with the Workbook's rules.",
                 "短い期間がこの時間の上限を決めます。Workbook のルールならおよそ 5 分か 30 分です。",
             ),
         ),
         Measure(
             "ticket_reset_s",
-            _text("Ticket quiet after the incident ends", "障害の終了からチケットのアラートが止むまで"),
+            Text("Ticket quiet after the incident ends", "障害の終了からチケットのアラートが止むまで"),
             "s",
         ),
         Measure(
             "budget_consumed",
-            _text("Share of the period's budget used", "期間のバジェットの消費割合"),
-            help=_text(
+            Text("Share of the period's budget used", "期間のバジェットの消費割合"),
+            help=Text(
                 "Errors from the start of the run / (requests the whole period is expected to have × (1 − SLO)); above 1 means overspent.",
                 "シミュレーション開始からのエラー数 ÷（期間全体で見込まれるリクエスト数 ×（1 − SLO））です。1 を超えたら使い過ぎです。",
             ),
         ),
         Measure(
             "budget_at_first_page",
-            _text("Share of the budget used at the first page", "最初の呼び出しの時点でのバジェット消費割合"),
-            help=_text(
+            Text("Share of the budget used at the first page", "最初の呼び出しの時点でのバジェット消費割合"),
+            help=Text(
                 "For a constant error rate, burn-rate threshold × long window ÷ period: 2 % for 14.4x over 1 h of 30 days.",
                 "エラー率が一定なら、バーンレートの閾値 × 長い期間 ÷ SLO の期間です。30 日で 1 時間・14.4 倍なら 2 % です。",
             ),
         ),
         Measure(
             "budget_at_first_ticket",
-            _text("Share of the budget used at the first ticket", "最初のチケットの時点でのバジェット消費割合"),
-            help=_text("10 % for 1x over 3 of 30 days.", "30 日のうち 3 日で 1 倍なら 10 % です。"),
+            Text("Share of the budget used at the first ticket", "最初のチケットの時点でのバジェット消費割合"),
+            help=Text("10 % for 1x over 3 of 30 days.", "30 日のうち 3 日で 1 倍なら 10 % です。"),
         ),
         Measure(
-            "budget_minutes", _text("Error budget as full-outage minutes", "全面停止に換算したエラーバジェット"), "min"
+            "budget_minutes", Text("Error budget as full-outage minutes", "全面停止に換算したエラーバジェット"), "min"
         ),
         Measure(
             "budget_exhausted_h",
-            _text("Budget used up at", "バジェットを使い切った時刻"),
+            Text("Budget used up at", "バジェットを使い切った時刻"),
             "h",
-            _text(
+            Text(
                 "Empty when budget remains at the end of the run.", "終了時点でバジェットが残っていれば値がありません。"
             ),
         ),
-        Measure(
-            "alerts_fired", _text("Alerts fired (pages and tickets)", "発火したアラートの数（呼び出しとチケット）")
-        ),
-        Measure("pages_fired", _text("Pages fired", "呼び出しの回数")),
-        Measure("tickets_fired", _text("Tickets opened", "起票したチケットの数")),
-        Measure("page_hours", _text("Time with a page firing", "呼び出しが発火していた時間"), "h"),
-        Measure("requests", _text("Requests", "リクエスト数"), "req"),
-        Measure("errors", _text("Failed requests", "失敗したリクエスト数"), "req"),
-        Measure("error_ratio", _text("Error ratio over the run", "全体のエラー率")),
+        Measure("alerts_fired", Text("Alerts fired (pages and tickets)", "発火したアラートの数（呼び出しとチケット）")),
+        Measure("pages_fired", Text("Pages fired", "呼び出しの回数")),
+        Measure("tickets_fired", Text("Tickets opened", "起票したチケットの数")),
+        Measure("page_hours", Text("Time with a page firing", "呼び出しが発火していた時間"), "h"),
+        Measure("requests", Text("Requests", "リクエスト数"), "req"),
+        Measure("errors", Text("Failed requests", "失敗したリクエスト数"), "req"),
+        Measure("error_ratio", Text("Error ratio over the run", "全体のエラー率")),
     ),
-    source=_text(
+    source=Text(
         "The SRE Workbook's multiwindow, multi-burn-rate alerts and their detection times and budget shares (Beyer et al., 2018, ch. 5 'Alerting on SLOs')",
         "SRE Workbook のマルチウィンドウ・マルチバーンレートアラートと、その検知時間・バジェット消費割合（Beyer ほか、2018 年、5 章「Alerting on SLOs」）",
     ),
     topology=Topology(
         nodes=(
-            Node("service", _text("Service", "サービス"), 0.1, 0.5),
-            Node("monitoring", _text("Monitoring (rules)", "監視（ルール評価）"), 0.36, 0.5),
-            Node("alertmanager", _text("Alertmanager", "Alertmanager"), 0.62, 0.5),
-            Node("oncall", _text("On-call (page)", "オンコール（呼び出し）"), 0.9, 0.25),
-            Node("tickets", _text("Ticket queue", "チケットキュー"), 0.9, 0.75),
+            Node("service", Text("Service", "サービス"), 0.1, 0.5),
+            Node("monitoring", Text("Monitoring (rules)", "監視（ルール評価）"), 0.36, 0.5),
+            Node("alertmanager", Text("Alertmanager", "Alertmanager"), 0.62, 0.5),
+            Node("oncall", Text("On-call (page)", "オンコール（呼び出し）"), 0.9, 0.25),
+            Node("tickets", Text("Ticket queue", "チケットキュー"), 0.9, 0.75),
         ),
         links=(
             ("service", "monitoring"),
@@ -776,7 +770,7 @@ SCENARIO = Scenario(
     presets=(
         Preset(
             "outage-1h",
-            _text("100 % outage for 1 hour: the fast page in ~52 s", "1 時間の全面停止：約 52 秒で速い呼び出し"),
+            Text("100 % outage for 1 hour: the fast page in ~52 s", "1 時間の全面停止：約 52 秒で速い呼び出し"),
             _preset(
                 incident_error_rate=1.0,
                 incident_start_h=1.0,
@@ -787,12 +781,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "burn-8x-12h",
-            _text("8x for 12 hours: the 6-hour page", "12 時間にわたり 8 倍：6 時間のルールで呼び出し"),
+            Text("8x for 12 hours: the 6-hour page", "12 時間にわたり 8 倍：6 時間のルールで呼び出し"),
             _preset(incident_error_rate=0.008, incident_start_h=2.0, incident_duration_h=12.0, duration_h=24.0),
         ),
         Preset(
             "slow-burn-2x-3d",
-            _text(
+            Text(
                 "Slow burn, 2x for 3 days: a ticket, no page",
                 "3 日にわたり 2 倍のゆっくりした消費：呼び出しなしでチケット",
             ),
@@ -800,7 +794,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "single-window-slow-reset",
-            _text(
+            Text(
                 "Single 1-hour window: pages for most of an hour after a 9-minute incident",
                 "1 時間のシングルウィンドウ：9 分の障害のあと 1 時間近く呼び出し続ける",
             ),
@@ -815,7 +809,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "single-window-flapping",
-            _text("Single 15-minute window at 1x: pages on noise", "15 分・1 倍のシングルウィンドウ：揺らぎで呼び出す"),
+            Text("Single 15-minute window at 1x: pages on noise", "15 分・1 倍のシングルウィンドウ：揺らぎで呼び出す"),
             _preset(
                 request_rate=4.0,
                 baseline_error_rate=0.0005,
@@ -828,7 +822,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "baseline-only",
-            _text("Baseline only: no alert", "平常時のみ：アラートなし"),
+            Text("Baseline only: no alert", "平常時のみ：アラートなし"),
             _preset(request_rate=4.0, baseline_error_rate=0.0005, incident_duration_h=0.0, duration_h=24.0),
         ),
     ),  # fmt: skip

@@ -48,6 +48,7 @@ import numpy as np
 from ..engine import Chart, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Param, Preset
+from ..stats import percentile_ms
 
 MAX_FRAMES = 400
 MIN_STEP_S = 0.25
@@ -113,14 +114,6 @@ def percentile_label(share_below: float) -> str:
 
 def frame_count(duration: float) -> int:
     return max(1, min(MAX_FRAMES, math.ceil(duration / MIN_STEP_S)))
-
-
-def _percentile_ms(values: list[float], q: float) -> float | None:
-    return round(float(np.percentile(values, q)) * 1000, 3) if values else None
-
-
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
 
 
 def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
@@ -238,7 +231,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     events: list[Event] = [
         Event(
             0.0, "setup",
-            _text(
+            Text(
                 f"Latency lognormal: median {params['median_ms']:g} ms, p99 {math.exp(mu + Z99 * sigma) * 1000:.4g} ms (sigma {sigma:.3f}); the {params['timeout_ms']:g} ms timeout sits at its {percentile}: {p_timeout * 100:.3g} % of attempts will time out",
                 f"レイテンシーは対数正規分布です（中央値 {params['median_ms']:g} ms、p99 {math.exp(mu + Z99 * sigma) * 1000:.4g} ms、σ = {sigma:.3f}）。タイムアウト {params['timeout_ms']:g} ms は分布の {percentile} に当たり、試行の {p_timeout * 100:.3g} % がタイムアウトします",
             ),
@@ -246,7 +239,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     ]  # fmt: skip
     if params["p99_ms"] < params["median_ms"]:
         events.append(
-            Event(0.0, "fit", _text("p99 below the median cannot be fitted: the latency is taken as constant", "p99 が中央値より小さいため分布を当てはめられません。レイテンシーは一定とみなします"))
+            Event(0.0, "fit", Text("p99 below the median cannot be fitted: the latency is taken as constant", "p99 が中央値より小さいため分布を当てはめられません。レイテンシーは一定とみなします"))
         )  # fmt: skip
     saturated = drained = storm = False
     running_at_server = running_waiting = running_abandoned = 0
@@ -268,39 +261,39 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 call += 1
         if slow_from < duration and k == index(slow_from):
             events.append(
-                Event(slow_from, "slow", _text(f"The server slows down {slow_factor:g}x for {slow_to - slow_from:g} s", f"サーバーの処理が {slow_to - slow_from:g} 秒間、{slow_factor:g} 倍遅くなります"))
+                Event(slow_from, "slow", Text(f"The server slows down {slow_factor:g}x for {slow_to - slow_from:g} s", f"サーバーの処理が {slow_to - slow_from:g} 秒間、{slow_factor:g} 倍遅くなります"))
             )  # fmt: skip
         if slow_from < slow_to < duration and k == index(slow_to):
             events.append(
-                Event(slow_to, "fast", _text("The server is back to its normal speed", "サーバーの処理速度が元に戻りました"))
+                Event(slow_to, "fast", Text("The server is back to its normal speed", "サーバーの処理速度が元に戻りました"))
             )  # fmt: skip
         running_at_server += at_server[k]
         running_waiting += waiting[k]
         running_abandoned += abandoned[k]
         if notes["first_timeout"] is not None and notes["first_timeout"] < end:
             events.append(
-                Event(notes["first_timeout"], "timeout", _text("First timeout: the client abandons an attempt the server is still working on", "最初のタイムアウトが発生しました。サーバーがまだ処理中の試行を、クライアントが見限りました"))
+                Event(notes["first_timeout"], "timeout", Text("First timeout: the client abandons an attempt the server is still working on", "最初のタイムアウトが発生しました。サーバーがまだ処理中の試行を、クライアントが見限りました"))
             )  # fmt: skip
             notes["first_timeout"] = math.inf
         if notes["first_failure"] is not None and notes["first_failure"] < end:
             events.append(
-                Event(notes["first_failure"], "failure", _text(f"First failed call: all {retries + 1} attempts timed out", f"最初の呼び出しが失敗しました。{retries + 1} 回の試行がすべてタイムアウトしています"))
+                Event(notes["first_failure"], "failure", Text(f"First failed call: all {retries + 1} attempts timed out", f"最初の呼び出しが失敗しました。{retries + 1} 回の試行がすべてタイムアウトしています"))
             )  # fmt: skip
             notes["first_failure"] = math.inf
         if workers and not saturated and running_waiting > workers:
             saturated = True
             events.append(
-                Event(end, "saturated", _text(f"Server saturated: {running_waiting} attempts wait for one of {workers} workers", f"サーバーが飽和しました。{running_waiting} 件の試行が、{workers} 台のワーカーの空きを待っています"))
+                Event(end, "saturated", Text(f"Server saturated: {running_waiting} attempts wait for one of {workers} workers", f"サーバーが飽和しました。{running_waiting} 件の試行が、{workers} 台のワーカーの空きを待っています"))
             )  # fmt: skip
         if saturated and not drained and running_waiting == 0:
             drained = True
             events.append(
-                Event(end, "drained", _text("Queue drained: the server has caught up", "キューが空になり、サーバーが追いつきました"))
+                Event(end, "drained", Text("Queue drained: the server has caught up", "キューが空になり、サーバーが追いつきました"))
             )  # fmt: skip
         if not storm and calls_in[k] >= 4 and attempts_in[k] >= 2 * calls_in[k]:
             storm = True
             events.append(
-                Event(end, "storm", _text(f"Retries double the load: {attempts_in[k] / step:.0f} attempts/s for {calls_in[k] / step:.0f} calls/s", f"リトライで負荷が 2 倍になりました。毎秒 {calls_in[k] / step:.0f} 件の呼び出しに対して、試行は毎秒 {attempts_in[k] / step:.0f} 件です"))
+                Event(end, "storm", Text(f"Retries double the load: {attempts_in[k] / step:.0f} attempts/s for {calls_in[k] / step:.0f} calls/s", f"リトライで負荷が 2 倍になりました。毎秒 {calls_in[k] / step:.0f} 件の呼び出しに対して、試行は毎秒 {attempts_in[k] / step:.0f} 件です"))
             )  # fmt: skip
         if attempts_in[k] == 0 and running_at_server == 0:
             server_state = "idle"
@@ -326,8 +319,8 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 "attempts_rps": round(attempts_in[k] / step, 3),
                 "timeouts_rps": round(timeouts_in[k] / step, 3),
                 "failures_rps": round(failures_in[k] / step, 3),
-                "p50_ms": _percentile_ms(recent, 50),
-                "p99_ms": _percentile_ms(recent, 99),
+                "p50_ms": percentile_ms(recent, 50),
+                "p99_ms": percentile_ms(recent, 99),
                 "timeout_ms": params["timeout_ms"],
                 "in_flight": running_at_server,
                 "abandoned": running_abandoned,
@@ -349,8 +342,8 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
             "false_timeout_rate": round(timed_out / attempts, 6) if attempts else 0.0,
             "failure_rate": round(failed / calls, 6) if calls else 0.0,
             "extra_load": round((attempts - calls) / calls, 6) if calls else 0.0,
-            "p99_ms": _percentile_ms(latencies, 99),
-            "p50_ms": _percentile_ms(latencies, 50),
+            "p99_ms": percentile_ms(latencies, 99),
+            "p50_ms": percentile_ms(latencies, 50),
             "analytic_false_timeout_rate": round(p_timeout, 6),
             "analytic_failure_rate": round(analytic_failure_rate(p_timeout, retries), 9),
             "analytic_extra_load": round(analytic_extra_load(p_timeout, retries), 6),
@@ -397,8 +390,8 @@ SLOWDOWN = {
 SCENARIO = Scenario(
     slug="timeouts",
     pattern="timeouts",
-    title=_text("Timeouts", "タイムアウト"),
-    description=_text(
+    title=Text("Timeouts", "タイムアウト"),
+    description=Text(
         "A client calls a healthy service whose latency is lognormal, fitted to a median and a p99. Each attempt "
         "gets a timeout; a late attempt is abandoned and retried, though the server still does the work. Compare a "
         "timeout at the median, which times out half the attempts and nearly doubles the load, with one at the "
@@ -414,8 +407,8 @@ SCENARIO = Scenario(
             "median_ms",
             "float",
             50.0,
-            _text("Median latency", "レイテンシーの中央値"),
-            _text(
+            Text("Median latency", "レイテンシーの中央値"),
+            Text(
                 "Half of the server's answers take less than this (an unloaded server).",
                 "サーバーの応答の半数がこの時間より速く返ります（負荷のかかっていないサーバーの場合）。",
             ),
@@ -428,8 +421,8 @@ SCENARIO = Scenario(
             "p99_ms",
             "float",
             400.0,
-            _text("p99 latency", "レイテンシーの p99"),
-            _text(
+            Text("p99 latency", "レイテンシーの p99"),
+            Text(
                 "99 % of the server's answers take less than this. With the median it fixes the lognormal's spread: "
                 "sigma = ln(p99 / median) / 2.3263.",
                 "サーバーの応答の 99 % がこの時間より速く返ります。中央値と合わせて対数正規分布の広がりが決まります"
@@ -444,8 +437,8 @@ SCENARIO = Scenario(
             "timeout_ms",
             "float",
             800.0,
-            _text("Timeout per attempt", "試行ごとのタイムアウト"),
-            _text(
+            Text("Timeout per attempt", "試行ごとのタイムアウト"),
+            Text(
                 "The client abandons an attempt not answered within this time. The server is not told and finishes "
                 "the work anyway.",
                 "この時間内に応答のない試行を、クライアントは見限ります。サーバーはそれを知らされず、処理を最後まで続けます。",
@@ -459,8 +452,8 @@ SCENARIO = Scenario(
             "retries",
             "int",
             2,
-            _text("Retries", "リトライ回数"),
-            _text(
+            Text("Retries", "リトライ回数"),
+            Text(
                 "How many times a timed-out call is sent again, at once, before it fails.",
                 "タイムアウトした呼び出しを、失敗とする前にすぐ送り直す回数です。",
             ),
@@ -471,8 +464,8 @@ SCENARIO = Scenario(
             "request_rate",
             "float",
             200.0,
-            _text("Call rate", "呼び出しレート"),
-            _text("Mean rate of new calls (Poisson arrivals).", "新しい呼び出しの平均レートです（ポアソン到着）。"),
+            Text("Call rate", "呼び出しレート"),
+            Text("Mean rate of new calls (Poisson arrivals).", "新しい呼び出しの平均レートです（ポアソン到着）。"),
             unit="req/s",
             min=1,
             max=1000,
@@ -482,8 +475,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             60.0,
-            _text("Duration", "シミュレーション時間"),
-            _text(
+            Text("Duration", "シミュレーション時間"),
+            Text(
                 "Simulated time during which calls start; calls under way at the end are followed to their last attempt.",
                 "新しい呼び出しを始めるシミュレーション上の時間です。終了時に進行中の呼び出しは、最後の試行まで追跡します。",
             ),
@@ -496,8 +489,8 @@ SCENARIO = Scenario(
             "server_workers",
             "int",
             0,
-            _text("Server workers", "サーバーのワーカー数"),
-            _text(
+            Text("Server workers", "サーバーのワーカー数"),
+            Text(
                 "0: the server has room for any load, so latency does not depend on it. Otherwise attempts queue for "
                 "this many workers, and the wait adds to their latency.",
                 "0 なら、サーバーはどれだけの負荷も受け止められ、レイテンシーは負荷に左右されません。1 以上なら、試行はこの数のワーカーを"
@@ -510,8 +503,8 @@ SCENARIO = Scenario(
             "drop_expired",
             "bool",
             False,
-            _text("Server drops expired attempts", "期限切れの試行をサーバーが捨てる"),
-            _text(
+            Text("Server drops expired attempts", "期限切れの試行をサーバーが捨てる"),
+            Text(
                 "With workers: when a worker picks up an attempt whose client has already timed out (the deadline "
                 "travels with the request), it drops it without doing the work.",
                 "ワーカー数が 1 以上のときに使います。クライアントがすでにタイムアウトした試行をワーカーが取り出したら"
@@ -522,8 +515,8 @@ SCENARIO = Scenario(
             "slow_at_s",
             "float",
             0.0,
-            _text("Slowdown at", "減速の開始時刻"),
-            _text(
+            Text("Slowdown at", "減速の開始時刻"),
+            Text(
                 "From this moment the server works slower, by the slowdown factor for the slowdown length, as during "
                 "a garbage-collection pause or a slow disk. 0 means never.",
                 "この時刻から「減速の長さ」の間、サーバーの処理が「減速の倍率」倍遅くなります（GC による停止やディスクの遅延などを"
@@ -538,8 +531,8 @@ SCENARIO = Scenario(
             "slow_for_s",
             "float",
             1.0,
-            _text("Slowdown length", "減速の長さ"),
-            _text("How long the slowdown lasts.", "減速が続く時間です。"),
+            Text("Slowdown length", "減速の長さ"),
+            Text("How long the slowdown lasts.", "減速が続く時間です。"),
             unit="s",
             min=0,
             max=120,
@@ -549,8 +542,8 @@ SCENARIO = Scenario(
             "slow_factor",
             "float",
             2.0,
-            _text("Slowdown factor", "減速の倍率"),
-            _text(
+            Text("Slowdown factor", "減速の倍率"),
+            Text(
                 "Service times of attempts that start during the slowdown are multiplied by this.",
                 "減速中に処理を始めた試行の処理時間に、この倍率を掛けます。",
             ),
@@ -562,48 +555,48 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="load",
-            title=_text("Calls and attempts", "呼び出しと試行"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("per second", "1 秒あたり"),
+            title=Text("Calls and attempts", "呼び出しと試行"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("per second", "1 秒あたり"),
             series=(
-                Series("calls_rps", _text("new calls", "新しい呼び出し")),
+                Series("calls_rps", Text("new calls", "新しい呼び出し")),
                 Series(
-                    "attempts_rps", _text("attempts at the server (with retries)", "サーバーへの試行（リトライを含む）")
+                    "attempts_rps", Text("attempts at the server (with retries)", "サーバーへの試行（リトライを含む）")
                 ),
             ),
         ),
         Chart(
             id="timeouts",
-            title=_text("Timeouts and failures", "タイムアウトと失敗"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("per second", "1 秒あたり"),
+            title=Text("Timeouts and failures", "タイムアウトと失敗"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("per second", "1 秒あたり"),
             series=(
-                Series("timeouts_rps", _text("attempts timed out", "タイムアウトした試行")),
+                Series("timeouts_rps", Text("attempts timed out", "タイムアウトした試行")),
                 Series(
                     "failures_rps",
-                    _text("calls failed (no retries left)", "失敗した呼び出し（リトライを使い切ったもの）"),
+                    Text("calls failed (no retries left)", "失敗した呼び出し（リトライを使い切ったもの）"),
                 ),
             ),
         ),
         Chart(
             id="latency",
-            title=_text("Latency the client sees", "クライアントから見たレイテンシー"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("ms", "ミリ秒"),
+            title=Text("Latency the client sees", "クライアントから見たレイテンシー"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("ms", "ミリ秒"),
             series=(
-                Series("p50_ms", _text("p50", "p50")),
-                Series("p99_ms", _text("p99", "p99")),
-                Series("timeout_ms", _text("timeout", "タイムアウト")),
+                Series("p50_ms", Text("p50", "p50")),
+                Series("p99_ms", Text("p99", "p99")),
+                Series("timeout_ms", Text("timeout", "タイムアウト")),
             ),
         ),
         Chart(
             id="server",
-            title=_text("Work at the server", "サーバー上の処理"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("attempts", "試行数"),
+            title=Text("Work at the server", "サーバー上の処理"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("attempts", "試行数"),
             series=(
-                Series("in_flight", _text("at the server (waiting or served)", "サーバー上（待機中・処理中）")),
-                Series("abandoned", _text("of which the client gave up", "うちクライアントが見限ったもの")),
+                Series("in_flight", Text("at the server (waiting or served)", "サーバー上（待機中・処理中）")),
+                Series("abandoned", Text("of which the client gave up", "うちクライアントが見限ったもの")),
             ),
         ),
     ),  # fmt: skip
@@ -611,97 +604,97 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "false_timeout_rate",
-            _text("False timeouts per attempt", "試行あたりの誤タイムアウト率"),
-            help=_text(
+            Text("False timeouts per attempt", "試行あたりの誤タイムアウト率"),
+            help=Text(
                 "Attempts the client abandoned though the server would have answered (here: every timeout), over all attempts.",
                 "サーバーは応答するはずだったのにクライアントが見限った試行（ここではすべてのタイムアウト）の、全試行に対する割合です。",
             ),
         ),
         Measure(
             "failure_rate",
-            _text("Calls failed", "失敗した呼び出しの割合"),
-            help=_text(
+            Text("Calls failed", "失敗した呼び出しの割合"),
+            help=Text(
                 "Calls whose every attempt timed out, over all calls.",
                 "すべての試行がタイムアウトした呼び出しの、全呼び出しに対する割合です。",
             ),
         ),
         Measure(
             "extra_load",
-            _text("Extra load from retries", "リトライによる追加負荷"),
-            help=_text(
+            Text("Extra load from retries", "リトライによる追加負荷"),
+            help=Text(
                 "Attempts beyond the first, per call: 0.5 means the server saw 1.5 attempts per call.",
                 "1 回目を除く試行の数を呼び出し数で割った値です。0.5 なら、サーバーには呼び出しあたり 1.5 回の試行が届きました。",
             ),
         ),
         Measure(
             "p99_ms",
-            _text("p99 latency the client sees", "クライアントから見た p99 レイテンシー"),
+            Text("p99 latency the client sees", "クライアントから見た p99 レイテンシー"),
             "ms",
-            _text(
+            Text(
                 "Retries included; a failed call counts when the client gives up.",
                 "リトライを含みます。失敗した呼び出しは、クライアントが諦めた時点で数えます。",
             ),
         ),
-        Measure("p50_ms", _text("p50 latency the client sees", "クライアントから見た p50 レイテンシー"), "ms"),
+        Measure("p50_ms", Text("p50 latency the client sees", "クライアントから見た p50 レイテンシー"), "ms"),
         Measure(
             "analytic_false_timeout_rate",
-            _text("Analytic: timeouts per attempt, P", "理論値：試行あたりのタイムアウト率 P"),
-            help=_text(
+            Text("Analytic: timeouts per attempt, P", "理論値：試行あたりのタイムアウト率 P"),
+            help=Text(
                 "P(X > timeout) for the lognormal, for a server not slowed by load.",
                 "対数正規分布の P(X > タイムアウト) です。負荷で遅くならないサーバーの場合の値です。",
             ),
         ),
         Measure(
             "analytic_failure_rate",
-            _text("Analytic: calls failed, P^(retries+1)", "理論値：呼び出しの失敗率 P^(リトライ回数+1)"),
+            Text("Analytic: calls failed, P^(retries+1)", "理論値：呼び出しの失敗率 P^(リトライ回数+1)"),
         ),
-        Measure("analytic_extra_load", _text("Analytic: extra load, P + P² + …", "理論値：追加負荷 P + P² + …")),
+        Measure("analytic_extra_load", Text("Analytic: extra load, P + P² + …", "理論値：追加負荷 P + P² + …")),
         Measure(
             "analytic_p99_ms",
-            _text("Analytic: p99 latency the client sees", "理論値：クライアントから見た p99 レイテンシー"),
+            Text("Analytic: p99 latency the client sees", "理論値：クライアントから見た p99 レイテンシー"),
             "ms",
         ),
         Measure(
             "timeout_percentile",
-            _text("Percentile the timeout sits at", "タイムアウトが当たるパーセンタイル"),
+            Text("Percentile the timeout sits at", "タイムアウトが当たるパーセンタイル"),
             "%",
-            _text(
+            Text(
                 "Share of attempts an unloaded server answers within the timeout.",
                 "負荷のないサーバーがタイムアウト内に応答する試行の割合です。",
             ),
         ),
-        Measure("sigma", _text("Lognormal sigma", "対数正規分布の σ")),
-        Measure("mean_service_ms", _text("Mean service time", "平均処理時間"), "ms"),
+        Measure("sigma", Text("Lognormal sigma", "対数正規分布の σ")),
+        Measure("mean_service_ms", Text("Mean service time", "平均処理時間"), "ms"),
         Measure(
             "wasted_work_share",
-            _text("Server work nobody waited for", "誰も待っていなかった処理の割合"),
-            help=_text(
+            Text("Server work nobody waited for", "誰も待っていなかった処理の割合"),
+            help=Text(
                 "Share of the server's work spent on attempts whose answer came after the client gave up.",
                 "サーバーの処理のうち、クライアントが諦めた後に応答した試行に使われた割合です。",
             ),
         ),
         Measure(
             "server_utilization",
-            _text("Server utilization", "サーバーの利用率"),
-            help=_text(
+            Text("Server utilization", "サーバーの利用率"),
+            help=Text(
                 "Busy share of the workers during the run; empty without a worker limit.",
                 "実行中にワーカーが処理していた時間の割合です。ワーカー数に上限がなければ値がありません。",
             ),
         ),
-        Measure("calls", _text("Calls", "呼び出し数")),
-        Measure("attempts", _text("Attempts", "試行数")),
-        Measure("timeouts", _text("Attempts timed out", "タイムアウトした試行")),
-        Measure("failed", _text("Calls failed", "失敗した呼び出し")),
+        Measure("calls", Text("Calls", "呼び出し数")),
+        Measure("attempts", Text("Attempts", "試行数")),
+        Measure("timeouts", Text("Attempts timed out", "タイムアウトした試行")),
+        Measure("failed", Text("Calls failed", "失敗した呼び出し")),
         Measure(
             "dropped_attempts",
-            _text("Attempts the server dropped", "サーバーが捨てた試行"),
-            help=_text(
+            Text("Attempts the server dropped", "サーバーが捨てた試行"),
+            help=Text(
                 "Attempts a worker found already expired and skipped (drop_expired).",
                 "ワーカーが取り出した時点で期限切れだったため、処理しなかった試行です（「期限切れの試行をサーバーが捨てる」がオンのとき）。",
             ),
         ),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "The lognormal tail P(X > t) = 1 − Φ((ln t − μ)/σ) per attempt, P^(retries+1) failed calls and "
         "Σ P^k extra load for independent attempts; the timeout at p99.9 recommended in Brooker, "
         "'Timeouts, retries, and backoff with jitter' (Amazon Builders' Library)",
@@ -710,15 +703,15 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("client", _text("Client (timeout + retries)", "クライアント（タイムアウトとリトライ）"), 0.2, 0.5),
-            Node("server", _text("Service", "サービス"), 0.8, 0.5),
+            Node("client", Text("Client (timeout + retries)", "クライアント（タイムアウトとリトライ）"), 0.2, 0.5),
+            Node("server", Text("Service", "サービス"), 0.8, 0.5),
         ),
         links=(("client", "server"),),
     ),
     presets=(
         Preset(
             "timeout-at-median",
-            _text(
+            Text(
                 "Timeout at the median: half time out, load nearly doubles",
                 "中央値でのタイムアウト：半数がタイムアウトし、負荷はほぼ 2 倍",
             ),
@@ -726,12 +719,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "timeout-at-p99-9",
-            _text("Timeout at the p99.9, as recommended", "推奨どおり p99.9 でのタイムアウト"),
+            Text("Timeout at the p99.9, as recommended", "推奨どおり p99.9 でのタイムアウト"),
             HEALTHY,
         ),
         Preset(
             "retry-storm",
-            _text(
+            Text(
                 "A 1 s slowdown, timeout at the p99: retries keep the server from recovering",
                 "1 秒間の減速、p99 のタイムアウト：リトライのせいでサーバーが回復できない",
             ),
@@ -739,7 +732,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "slowdown-at-p99-9",
-            _text(
+            Text(
                 "The same slowdown, timeout at the p99.9: the queue drains",
                 "同じ減速、p99.9 のタイムアウト：キューが空になる",
             ),
@@ -747,7 +740,7 @@ SCENARIO = Scenario(
         ),
         Preset(
             "storm-dropping-expired",
-            _text(
+            Text(
                 "The same storm, the server dropping expired attempts",
                 "同じリトライの嵐で、サーバーが期限切れの試行を捨てる場合",
             ),

@@ -317,10 +317,6 @@ def out_of_order_share(purchased: np.ndarray, session_end: np.ndarray, priority:
     return inverted / pairs if pairs else None
 
 
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
-
-
 def _count_before(times: np.ndarray, at: np.ndarray) -> np.ndarray:
     """How many of the (unsorted, nan for never) times fall before each instant in `at`."""
     return np.searchsorted(np.sort(times[~np.isnan(times)]), at, side="left")
@@ -424,7 +420,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
     events.append(
         Event(
             0.0, "surge",
-            _text(
+            Text(
                 f"Sales open: {n:,} users{with_priority_en} arrive {within_en}",
                 f"販売開始です。{within_ja} {n:,} 人{with_priority_ja}が押し寄せます",
             ),
@@ -434,7 +430,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         events.append(
             Event(
                 0.0, "room_too_fast",
-                _text(
+                Text(
                     f"The room lets in {rate:g} users/s × {r} requests = {rate * r:g} req/s of sessions, more than the origin's {capacity:g} req/s",
                     f"待合室は毎秒 {rate:g} 人 × {r} リクエスト = {rate * r:g} req/s 分のセッションを入場させます。オリジンの処理能力 {capacity:g} req/s を上回っています",
                 ),
@@ -444,7 +440,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         events.append(
             Event(
                 start, "origin_over",
-                _text(
+                Text(
                     f"Offered load passes the origin's capacity of {capacity:g} req/s",
                     f"オリジンへの負荷が処理能力 {capacity:g} req/s を超えました",
                 ),
@@ -455,17 +451,17 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 Event(
                     end,
                     "origin_within",
-                    _text("Offered load is back within capacity", "オリジンへの負荷が処理能力の範囲内に戻りました"),
+                    Text("Offered load is back within capacity", "オリジンへの負荷が処理能力の範囲内に戻りました"),
                 )
             )
     for start, end in failure_spells[:MAX_SPELLS]:
         if params["load_shedding"]:
-            text = _text(
+            text = Text(
                 f"The origin starts rejecting (503) requests it cannot answer within {params['timeout_s']:g} s",
                 f"オリジンが {params['timeout_s']:g} 秒以内に応答できないリクエストを 503 で断り始めました",
             )
         else:
-            text = _text(
+            text = Text(
                 f"Requests time out: the origin's backlog is longer than the {params['timeout_s']:g} s timeout",
                 f"リクエストがタイムアウトし始めました。オリジンの処理待ちがタイムアウトの {params['timeout_s']:g} 秒より長くなっています",
             )
@@ -473,7 +469,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         if end < duration:
             events.append(
                 Event(
-                    end, "requests_succeed", _text("Requests succeed again", "リクエストが再び成功するようになりました")
+                    end, "requests_succeed", Text("Requests succeed again", "リクエストが再び成功するようになりました")
                 )
             )
     peak_waiting, peak_t, peak_priority = queue_peak(users, room, duration) if use_room else (0, 0.0, 0)
@@ -481,7 +477,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         events.append(
             Event(
                 peak_t, "queue_peak",
-                _text(
+                Text(
                     f"The queue peaks at {peak_waiting:,} users waiting ({peak_priority:,} with priority)",
                     f"待合室の行列が最長の {peak_waiting:,} 人になりました（うち優先ユーザー {peak_priority:,} 人）",
                 ),
@@ -492,7 +488,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         events.append(
             Event(
                 duration, "still_waiting",
-                _text(f"{still_waiting:,} users are still waiting when the run ends", f"終了時点でまだ {still_waiting:,} 人が待合室で待っています"),
+                Text(f"{still_waiting:,} users are still waiting when the run ends", f"終了時点でまだ {still_waiting:,} 人が待合室で待っています"),
             )
         )  # fmt: skip
     elif use_room and entered.any() and arrived.all():
@@ -500,7 +496,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
         events.append(
             Event(
                 float(room.let_in[last]), "last_let_in",
-                _text(
+                Text(
                     f"The last waiting user is let in after {waits[last]:.1f} s in the queue",
                     f"最後まで待っていたユーザーが {waits[last]:.1f} 秒待って入場しました",
                 ),
@@ -606,8 +602,8 @@ SCENARIO = Scenario(
     slug="waiting-room",
     pattern="virtual-waiting-room",
     also_patterns=("load-shedding",),
-    title=_text("Virtual waiting room for a ticket sale", "チケット発売と仮想待合室"),
-    description=_text(
+    title=Text("Virtual waiting room for a ticket sale", "チケット発売と仮想待合室"),
+    description=Text(
         "Thousands of users arrive within seconds of a ticket sale opening, and each purchase is a session of several "
         "requests to an origin that serves a fixed number of requests per second. Without a waiting room everyone "
         "hits the origin at once: its backlog outgrows the clients' timeout, requests fail, and users give up. With a "
@@ -628,8 +624,8 @@ SCENARIO = Scenario(
             "waiting_room",
             "bool",
             True,
-            _text("Waiting room", "待合室"),
-            _text(
+            Text("Waiting room", "待合室"),
+            Text(
                 "On: users queue and are let in at the admission rate. Off: every user goes straight to the origin on arrival.",
                 "オンなら、ユーザーは行列に並び、入場レートで入場します。オフなら、全員が到着してすぐにオリジンへ向かいます。",
             ),
@@ -638,8 +634,8 @@ SCENARIO = Scenario(
             "surge_users",
             "int",
             5000,
-            _text("Users in the surge", "押し寄せるユーザー数"),
-            _text("Users who arrive when the sale opens.", "販売開始とともに到着するユーザーの数です。"),
+            Text("Users in the surge", "押し寄せるユーザー数"),
+            Text("Users who arrive when the sale opens.", "販売開始とともに到着するユーザーの数です。"),
             unit="users",
             min=1,
             max=20000,
@@ -649,8 +645,8 @@ SCENARIO = Scenario(
             "surge_s",
             "float",
             30.0,
-            _text("Surge length", "殺到が続く時間"),
-            _text(
+            Text("Surge length", "殺到が続く時間"),
+            Text(
                 "Users arrive at random, uniformly over this many seconds after the sale opens; 0 means all at once.",
                 "ユーザーは販売開始からこの秒数のあいだに、一様にランダムな時刻に到着します。0 なら全員が同時に到着します。",
             ),
@@ -663,8 +659,8 @@ SCENARIO = Scenario(
             "origin_capacity_rps",
             "float",
             200.0,
-            _text("Origin capacity", "オリジンの処理能力"),
-            _text(
+            Text("Origin capacity", "オリジンの処理能力"),
+            Text(
                 "Requests per second the origin answers. Beyond it a backlog builds, and a request that would wait longer than the timeout fails.",
                 "オリジンが 1 秒あたりに応答できるリクエスト数です。これを超えると処理待ちがたまり、タイムアウトより長く待つことになるリクエストは失敗します。",
             ),
@@ -677,8 +673,8 @@ SCENARIO = Scenario(
             "admission_rate",
             "float",
             20.0,
-            _text("Admission rate", "入場レート"),
-            _text(
+            Text("Admission rate", "入場レート"),
+            Text(
                 "Users per second the waiting room lets through to the origin, one at a time at even intervals. It keeps the origin within capacity when admission rate × requests per user ≤ capacity.",
                 "待合室がオリジンへ通す 1 秒あたりの人数です。一定の間隔で 1 人ずつ通します。入場レート × 1 人あたりのリクエスト数が処理能力以下なら、オリジンは処理能力の範囲内に収まります。",
             ),
@@ -691,8 +687,8 @@ SCENARIO = Scenario(
             "priority_share",
             "float",
             0.1,
-            _text("Priority share", "優先ユーザーの割合"),
-            _text(
+            Text("Priority share", "優先ユーザーの割合"),
+            Text(
                 "Share of users with priority (members, presale codes). In the waiting room they queue separately and are let in first.",
                 "優先権（会員、先行販売コードなど）を持つユーザーの割合です。待合室では専用の行列に並び、先に入場します。",
             ),
@@ -704,8 +700,8 @@ SCENARIO = Scenario(
             "requests_per_user",
             "int",
             10,
-            _text("Requests per purchase", "購入 1 回あたりのリクエスト数"),
-            _text(
+            Text("Requests per purchase", "購入 1 回あたりのリクエスト数"),
+            Text(
                 "Requests a purchase session makes to the origin, evenly spread over the session length.",
                 "1 回の購入セッションがオリジンに送るリクエストの数です。セッションの長さに均等に散らばります。",
             ),
@@ -717,8 +713,8 @@ SCENARIO = Scenario(
             "session_s",
             "float",
             60.0,
-            _text("Session length", "セッションの長さ"),
-            _text(
+            Text("Session length", "セッションの長さ"),
+            Text(
                 "How long a purchase takes when no request fails. A failed request is sent again one request interval later, which stretches the session.",
                 "リクエストが 1 つも失敗しなかったときに購入にかかる時間です。失敗したリクエストは 1 リクエスト分の間隔を空けて送り直すので、その分セッションが延びます。",
             ),
@@ -731,8 +727,8 @@ SCENARIO = Scenario(
             "patience_s",
             "float",
             600.0,
-            _text("Mean patience", "我慢できる時間の平均"),
-            _text(
+            Text("Mean patience", "我慢できる時間の平均"),
+            Text(
                 "The delay each user accepts, drawn from an exponential distribution with this mean. It counts the time in the waiting room plus the time lost to failed requests (one request interval per failure); a user whose delay exceeds it gives up. 0: nobody gives up.",
                 "ユーザーごとに許容できる遅れで、この値を平均とする指数分布から引きます。待合室で待った時間と、失敗したリクエストで失った時間（失敗 1 回につきリクエスト 1 回分の間隔）を合わせて数え、これを超えたユーザーは離脱します。0 なら誰も離脱しません。",
             ),
@@ -745,8 +741,8 @@ SCENARIO = Scenario(
             "timeout_s",
             "float",
             10.0,
-            _text("Client timeout", "クライアントのタイムアウト"),
-            _text(
+            Text("Client timeout", "クライアントのタイムアウト"),
+            Text(
                 "A request fails when the origin would answer it later than this.",
                 "オリジンの応答がこの時間より遅くなるリクエストは失敗します。",
             ),
@@ -759,8 +755,8 @@ SCENARIO = Scenario(
             "load_shedding",
             "bool",
             False,
-            _text("Origin sheds load", "オリジンのロードシェディング"),
-            _text(
+            Text("Origin sheds load", "オリジンのロードシェディング"),
+            Text(
                 "On: the origin rejects at once (503) a request it cannot answer within the timeout and keeps serving at capacity. Off: it queues every request, also those whose clients have given up, and its goodput collapses under overload.",
                 "オンなら、オリジンはタイムアウトまでに応答できないリクエストをすぐに 503 で断り、処理能力いっぱいの処理を続けます。オフなら、クライアントがもう待っていないリクエストまで含めてすべて処理待ちに積むので、過負荷になるとグッドプットが崩壊します。",
             ),
@@ -769,8 +765,8 @@ SCENARIO = Scenario(
             "duration_s",
             "float",
             400.0,
-            _text("Duration", "シミュレーション時間"),
-            _text("Simulated time from the moment the sale opens.", "販売開始からのシミュレーション上の時間です。"),
+            Text("Duration", "シミュレーション時間"),
+            Text("Simulated time from the moment the sale opens.", "販売開始からのシミュレーション上の時間です。"),
             unit="s",
             min=10,
             max=1200,
@@ -780,51 +776,51 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="room",
-            title=_text("Waiting room", "待合室"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("users, users/s", "人数、人/秒"),
+            title=Text("Waiting room", "待合室"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("users, users/s", "人数、人/秒"),
             series=(
-                Series("waiting_normal", _text("waiting (normal)", "待機中（一般）")),
-                Series("waiting_priority", _text("waiting (priority)", "待機中（優先）")),
-                Series("let_in_per_s", _text("let in per second", "1 秒あたりの入場者数")),
+                Series("waiting_normal", Text("waiting (normal)", "待機中（一般）")),
+                Series("waiting_priority", Text("waiting (priority)", "待機中（優先）")),
+                Series("let_in_per_s", Text("let in per second", "1 秒あたりの入場者数")),
             ),
         ),
         Chart(
             id="origin",
-            title=_text("Origin load and capacity", "オリジンの負荷と処理能力"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("requests/s", "リクエスト/秒"),
+            title=Text("Origin load and capacity", "オリジンの負荷と処理能力"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("requests/s", "リクエスト/秒"),
             series=(
                 Series(
                     "load_rps",
-                    _text(
+                    Text(
                         "offered load (sessions × requests/session length)",
                         "負荷（セッション数 × リクエスト数 / セッションの長さ）",
                     ),
                 ),
-                Series("succeeded_rps", _text("succeeded", "成功")),
-                Series("failed_rps", _text("failed", "失敗")),
-                Series("capacity_rps", _text("capacity", "処理能力")),
+                Series("succeeded_rps", Text("succeeded", "成功")),
+                Series("failed_rps", Text("failed", "失敗")),
+                Series("capacity_rps", Text("capacity", "処理能力")),
             ),
         ),
         Chart(
             id="outcomes",
-            title=_text("Purchases and users who gave up", "購入完了と離脱"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("users (cumulative)", "人数（累計）"),
+            title=Text("Purchases and users who gave up", "購入完了と離脱"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("users (cumulative)", "人数（累計）"),
             series=(
-                Series("purchased", _text("purchased", "購入完了")),
-                Series("abandoned", _text("gave up", "離脱")),
+                Series("purchased", Text("purchased", "購入完了")),
+                Series("abandoned", Text("gave up", "離脱")),
             ),
         ),
         Chart(
             id="waits",
-            title=_text("Wait of the users let in during each step", "各ステップで入場したユーザーの待ち時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("mean wait (s), 0 when nobody was let in", "平均待ち時間（秒、入場者なしなら 0）"),
+            title=Text("Wait of the users let in during each step", "各ステップで入場したユーザーの待ち時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("mean wait (s), 0 when nobody was let in", "平均待ち時間（秒、入場者なしなら 0）"),
             series=(
-                Series("wait_normal_s", _text("normal users", "一般ユーザー")),
-                Series("wait_priority_s", _text("priority users", "優先ユーザー")),
+                Series("wait_normal_s", Text("normal users", "一般ユーザー")),
+                Series("wait_priority_s", Text("priority users", "優先ユーザー")),
             ),
         ),
     ),
@@ -832,111 +828,111 @@ SCENARIO = Scenario(
     results=(
         Measure(
             "admitted",
-            _text("Purchases completed", "購入を完了したユーザー数"),
+            Text("Purchases completed", "購入を完了したユーザー数"),
             "users",
-            _text(
+            Text(
                 "Users whose purchase went through (the last request of their session succeeded) before the run ended.",
                 "シミュレーション終了までに購入が成立した（セッションの最後のリクエストが成功した）ユーザーの数です。",
             ),
         ),
         Measure(
             "abandoned",
-            _text("Users who gave up", "離脱したユーザー数"),
+            Text("Users who gave up", "離脱したユーザー数"),
             "users",
-            _text(
+            Text(
                 "Those who left the waiting room after waiting longer than their patience, plus those who gave up at the origin when the wait and the time lost to failed requests together exceeded it.",
                 "我慢の時間より長く待って待合室を離れた人と、待った時間と失敗したリクエストで失った時間の合計が我慢の時間を超えてオリジンであきらめた人の合計です。",
             ),
         ),
         Measure(
             "origin_overload_s",
-            _text("Time the origin was over capacity", "オリジンが処理能力を超えていた時間"),
+            Text("Time the origin was over capacity", "オリジンが処理能力を超えていた時間"),
             "s",
-            _text(
+            Text(
                 "Time during which the sessions in progress offered more requests per second than the origin's capacity.",
                 "進行中のセッションが送る 1 秒あたりのリクエスト数が、オリジンの処理能力を上回っていた時間です。",
             ),
         ),
         Measure(
             "failed_requests",
-            _text("Failed requests", "失敗したリクエスト数"),
+            Text("Failed requests", "失敗したリクエスト数"),
             "req",
-            _text(
+            Text(
                 "Timed out, or rejected at once when the origin sheds load.",
                 "タイムアウトしたもの、またはロードシェディングですぐに断られたものです。",
             ),
         ),
         Measure(
             "max_wait_s",
-            _text("Longest wait in the room", "待合室での最長の待ち時間"),
+            Text("Longest wait in the room", "待合室での最長の待ち時間"),
             "s",
-            _text(
+            Text(
                 "Among the users the room let in; 0 without a waiting room, empty when nobody was let in.",
                 "待合室から入場したユーザーの中での値です。待合室がなければ 0、入場者がいなければ値がありません。",
             ),
         ),
-        Measure("mean_wait_s", _text("Mean wait in the room", "待合室での平均の待ち時間"), "s"),
+        Measure("mean_wait_s", Text("Mean wait in the room", "待合室での平均の待ち時間"), "s"),
         Measure(
             "priority_max_wait_s",
-            _text("Longest wait of a priority user", "優先ユーザーの最長の待ち時間"),
+            Text("Longest wait of a priority user", "優先ユーザーの最長の待ち時間"),
             "s",
-            _text(
+            Text(
                 "Priority users wait only behind other priority users.",
                 "優先ユーザーは、ほかの優先ユーザーの後ろにだけ並びます。",
             ),
         ),
-        Measure("priority_mean_wait_s", _text("Mean wait of a priority user", "優先ユーザーの平均の待ち時間"), "s"),
+        Measure("priority_mean_wait_s", Text("Mean wait of a priority user", "優先ユーザーの平均の待ち時間"), "s"),
         Measure(
             "fifo_violations",
-            _text("Let in out of arrival order", "到着順を守らずに入場させた数"),
+            Text("Let in out of arrival order", "到着順を守らずに入場させた数"),
             "users",
-            _text(
+            Text(
                 "Users let in ahead of an earlier arrival of their own class who was still waiting; the room admits in arrival order, so this is 0.",
                 "同じ区分でより早く到着してまだ待っている人がいるのに、先に入場したユーザーの数です。待合室は到着順に入場させるので 0 になります。",
             ),
         ),
-        Measure("abandoned_waiting", _text("Gave up in the waiting room", "待合室で離脱した人数"), "users"),
-        Measure("abandoned_at_origin", _text("Gave up at the origin", "オリジンであきらめた人数"), "users"),
-        Measure("successful_requests", _text("Successful requests", "成功したリクエスト数"), "req"),
+        Measure("abandoned_waiting", Text("Gave up in the waiting room", "待合室で離脱した人数"), "users"),
+        Measure("abandoned_at_origin", Text("Gave up at the origin", "オリジンであきらめた人数"), "users"),
+        Measure("successful_requests", Text("Successful requests", "成功したリクエスト数"), "req"),
         Measure(
             "out_of_order_share",
-            _text("Share of purchases out of arrival order", "到着順と逆に購入が完了した割合"),
-            help=_text(
+            Text("Share of purchases out of arrival order", "到着順と逆に購入が完了した割合"),
+            help=Text(
                 "Among pairs of purchasers of the same class, the share whose purchase sessions ended in the reverse order of their arrival: 0 is strict arrival order, about 0.5 a lottery.",
                 "同じ区分の購入者の組のうち、到着順と逆の順に購入セッションを終えた組の割合です。0 なら完全に到着順、0.5 前後ならくじ引きと同じです。",
             ),
         ),
         Measure(
             "peak_sessions",
-            _text("Most sessions in progress at once", "同時に進行したセッションの最大数"),
+            Text("Most sessions in progress at once", "同時に進行したセッションの最大数"),
             "sessions",
         ),
         Measure(
             "peak_sessions_bound",
-            _text("Little's-law bound on sessions", "リトルの法則によるセッション数の上限"),
+            Text("Little's-law bound on sessions", "リトルの法則によるセッション数の上限"),
             "sessions",
-            _text(
+            Text(
                 "ceil(admission rate × session length): the most sessions an exactly paced room can have in progress at once; empty without a room.",
                 "ceil(入場レート × セッションの長さ) です。正確な間隔で入場させる待合室で、同時に進行しうるセッションの最大数です。待合室がなければ値がありません。",
             ),
         ),
         Measure(
-            "overload_started_s", _text("Origin first over capacity at", "オリジンが初めて処理能力を超えた時刻"), "s"
+            "overload_started_s", Text("Origin first over capacity at", "オリジンが初めて処理能力を超えた時刻"), "s"
         ),
-        Measure("failures_started_s", _text("First failed request at", "最初にリクエストが失敗した時刻"), "s"),
-        Measure("arrived", _text("Users who arrived", "到着したユーザー数"), "users"),
-        Measure("priority_users", _text("Priority users", "優先ユーザー数"), "users"),
+        Measure("failures_started_s", Text("First failed request at", "最初にリクエストが失敗した時刻"), "s"),
+        Measure("arrived", Text("Users who arrived", "到着したユーザー数"), "users"),
+        Measure("priority_users", Text("Priority users", "優先ユーザー数"), "users"),
         Measure(
             "let_in",
-            _text("Users let in to the origin", "オリジンへ入場したユーザー数"),
+            Text("Users let in to the origin", "オリジンへ入場したユーザー数"),
             "users",
-            _text("Without a waiting room, every user who arrived.", "待合室がなければ、到着した全員です。"),
+            Text("Without a waiting room, every user who arrived.", "待合室がなければ、到着した全員です。"),
         ),
-        Measure("peak_waiting", _text("Longest queue", "最長の行列"), "users"),
-        Measure("still_waiting", _text("Still waiting at the end", "終了時にまだ待っていた人数"), "users"),
-        Measure("in_session", _text("Still in a session at the end", "終了時にまだセッション中だった人数"), "users"),
+        Measure("peak_waiting", Text("Longest queue", "最長の行列"), "users"),
+        Measure("still_waiting", Text("Still waiting at the end", "終了時にまだ待っていた人数"), "users"),
+        Measure("in_session", Text("Still in a session at the end", "終了時にまだセッション中だった人数"), "users"),
     ),  # fmt: skip
-    source=_text(
+    source=Text(
         "Little's law L = λW (Little, 1961) as the sizing rule of the Virtual Waiting Room on AWS inlet strategies; "
         "FIFO queueing as in Cloudflare Waiting Room; exponential patience, P(give up) = 1 − e^(−w/patience)",
         "入場レートを決めるリトルの法則 L = λW（Little、1961 年）と Virtual Waiting Room on AWS のインレットストラテジー、"
@@ -944,36 +940,36 @@ SCENARIO = Scenario(
     ),
     topology=Topology(
         nodes=(
-            Node("users", _text("Users", "ユーザー"), 0.12, 0.5),
-            Node("room", _text("Waiting room", "待合室"), 0.5, 0.5),
-            Node("origin", _text("Origin", "オリジン"), 0.88, 0.5),
+            Node("users", Text("Users", "ユーザー"), 0.12, 0.5),
+            Node("room", Text("Waiting room", "待合室"), 0.5, 0.5),
+            Node("origin", Text("Origin", "オリジン"), 0.88, 0.5),
         ),
         links=(("users", "room"), ("room", "origin")),
     ),
     presets=(
         Preset(
             "no-room-collapse",
-            _text("No waiting room: the origin collapses", "待合室なし：オリジンが崩壊する"),
+            Text("No waiting room: the origin collapses", "待合室なし：オリジンが崩壊する"),
             {**SALE, "waiting_room": False},
         ),
         Preset(
             "room-sized",
-            _text("A waiting room sized to the origin", "オリジンに合わせた待合室"),
+            Text("A waiting room sized to the origin", "オリジンに合わせた待合室"),
             dict(SALE),
         ),
         Preset(
             "priority-first",
-            _text("Priority users first", "優先ユーザーを先に"),
+            Text("Priority users first", "優先ユーザーを先に"),
             {**SALE, "priority_share": 0.2, "patience_s": 0.0},
         ),
         Preset(
             "impatient",
-            _text("Impatient users abandon", "待ちきれないユーザーが離脱する"),
+            Text("Impatient users abandon", "待ちきれないユーザーが離脱する"),
             {**SALE, "patience_s": 120.0},
         ),
         Preset(
             "shedding-lottery",
-            _text("No room, but the origin sheds load: a lottery", "待合室なしでロードシェディング：くじ引きになる"),
+            Text("No room, but the origin sheds load: a lottery", "待合室なしでロードシェディング：くじ引きになる"),
             {**SALE, "waiting_room": False, "load_shedding": True},
         ),
     ),

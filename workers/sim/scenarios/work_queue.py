@@ -61,6 +61,7 @@ from typing import Any
 from ..engine import Chart, Measure, Node, Scenario, Series, Topology
 from ..frames import Event, Frame, Result, Text
 from ..params import Choice, Param, Preset
+from ..stats import erlang_c
 
 MAX_FRAMES = 400
 # Bounds the work of one run whatever the parameters (a worker that crashes faster than
@@ -73,19 +74,6 @@ CRASH_EVENTS = 10
 
 ARRIVE, DONE, READY, CRASH, VISIBLE, SCALE = range(6)
 QUEUED, RUNNING, HIDDEN, FINISHED = range(1, 5)
-
-
-def erlang_c(c: int, a: float) -> float:
-    """Probability that a job waits in an M/M/c queue with offered load a = lambda/mu erlangs.
-
-    Computed through the Erlang B recursion (stable for large c); 1 when a >= c.
-    """
-    if a >= c:
-        return 1.0
-    b = 1.0
-    for k in range(1, c + 1):
-        b = a * b / (k + a * b)
-    return c * b / (c - a * (1 - b))
 
 
 def mmc_mean_wait(c: int, arrival_rate: float, mean_service: float) -> float:
@@ -140,10 +128,6 @@ class Worker:
     started_at: float = 0.0
     retiring: bool = False
     alive: bool = True
-
-
-def _text(en: str, ja: str) -> Text:
-    return Text(en=en, ja=ja)
 
 
 class WorkQueue:
@@ -274,7 +258,7 @@ class WorkQueue:
                 self.events.append(
                     Event(
                         self.now, "backlog",
-                        _text(f"The backlog passed {self.backlog_mark:,} waiting jobs", f"待っているジョブが {self.backlog_mark:,} 件を超えました"),
+                        Text(f"The backlog passed {self.backlog_mark:,} waiting jobs", f"待っているジョブが {self.backlog_mark:,} 件を超えました"),
                     )
                 )  # fmt: skip
                 self.backlog_mark *= 10
@@ -389,15 +373,15 @@ class WorkQueue:
             self.events.append(
                 Event(
                     self.now, "crash",
-                    _text(f"A worker crashed mid-job; the job reappears in the queue after {vt:g} s and a replacement starts", f"ワーカーが処理中にクラッシュしました。ジョブは {vt:g} 秒後にキューに戻り、代わりのワーカーを起動します")
+                    Text(f"A worker crashed mid-job; the job reappears in the queue after {vt:g} s and a replacement starts", f"ワーカーが処理中にクラッシュしました。ジョブは {vt:g} 秒後にキューに戻り、代わりのワーカーを起動します")
                     if busy
-                    else _text("An idle worker crashed; a replacement starts", "待機中のワーカーがクラッシュしました。代わりのワーカーを起動します"),
+                    else Text("An idle worker crashed; a replacement starts", "待機中のワーカーがクラッシュしました。代わりのワーカーを起動します"),
                 )
             )  # fmt: skip
         elif self.crash_events == CRASH_EVENTS:
             self.crash_events += 1
             self.events.append(
-                Event(self.now, "crash", _text("Further crashes are not listed", "以降のクラッシュは表示を省略します"))
+                Event(self.now, "crash", Text("Further crashes are not listed", "以降のクラッシュは表示を省略します"))
             )
 
     # -- the autoscaler --------------------------------------------------
@@ -460,32 +444,32 @@ class WorkQueue:
         if self.scale_events > SCALE_EVENTS:
             return
         self.scale_events += 1
-        backlog = _text(f"{metric} jobs waiting or in flight", f"待機中・処理中のジョブ {metric} 件")
+        backlog = Text(f"{metric} jobs waiting or in flight", f"待機中・処理中のジョブ {metric} 件")
         if self.scale_events > SCALE_EVENTS:
-            text = _text("Further scaling actions are not listed", "以降のスケーリングは表示を省略します")
+            text = Text("Further scaling actions are not listed", "以降のスケーリングは表示を省略します")
         elif after > before:
-            text = _text(
+            text = Text(
                 f"Scale-out: {before} → {after} workers ({backlog.en})",
                 f"スケールアウト：ワーカーを {before} 台から {after} 台に増やします（{backlog.ja}）",
             )
         else:
-            text = _text(
+            text = Text(
                 f"Scale-in: {before} → {after} workers ({backlog.en})",
                 f"スケールイン：ワーカーを {before} 台から {after} 台に減らします（{backlog.ja}）",
             )
             vt = self.p["visibility_timeout_s"]
             if interrupted == 1:
-                text = _text(
+                text = Text(
                     f"{text.en}; a busy worker was stopped mid-job and its job reappears after {vt:g} s",
                     f"{text.ja}。処理中のワーカー 1 台を止めたため、そのジョブは {vt:g} 秒後にキューに戻ります",
                 )
             elif interrupted:
-                text = _text(
+                text = Text(
                     f"{text.en}; {interrupted} busy workers were stopped mid-job and their jobs reappear after {vt:g} s",
                     f"{text.ja}。処理中のワーカー {interrupted} 台を止めたため、それらのジョブは {vt:g} 秒後にキューに戻ります",
                 )
             elif any(w.retiring for w in self.pool):
-                text = _text(
+                text = Text(
                     f"{text.en}; busy workers finish their job first",
                     f"{text.ja}。処理中のワーカーはジョブを終えてから停止します",
                 )
@@ -494,12 +478,12 @@ class WorkQueue:
     def _note_burst(self, at: float) -> None:
         if at == self.p["burst_at_s"]:
             rate = self.p["arrival_rate_burst"]
-            text = _text(
+            text = Text(
                 f"Burst: jobs now arrive at {rate:g}/s", f"バースト開始：ジョブが毎秒 {rate:g} 件届くようになりました"
             )
         else:
             rate = self.p["arrival_rate"]
-            text = _text(
+            text = Text(
                 f"Burst over: jobs arrive at {rate:g}/s again",
                 f"バースト終了：ジョブの到着は毎秒 {rate:g} 件に戻りました",
             )
@@ -627,7 +611,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 sim.events.append(
                     Event(
                         sim.finished_at, "finished",
-                        _text(f"All {n:,} jobs done; {sim.lost_jobs()} lost", f"{n:,} 件のジョブがすべて完了しました。失われたジョブは {sim.lost_jobs()} 件です"),
+                        Text(f"All {n:,} jobs done; {sim.lost_jobs()} lost", f"{n:,} 件のジョブがすべて完了しました。失われたジョブは {sim.lost_jobs()} 件です"),
                     )
                 )  # fmt: skip
             else:
@@ -635,7 +619,7 @@ def run(params: dict[str, Any], seed: int) -> Iterator[Frame | Result]:
                 sim.events.append(
                     Event(
                         sim.now, "stopped",
-                        _text(f"Stopped after {EVENT_LIMIT:,} simulated events with {left:,} jobs unfinished (crashes may outpace the work)", f"シミュレーション上のイベントが {EVENT_LIMIT:,} 件に達したため打ち切りました。未完了のジョブは {left:,} 件です（クラッシュのペースに処理が追いついていない可能性があります）"),
+                        Text(f"Stopped after {EVENT_LIMIT:,} simulated events with {left:,} jobs unfinished (crashes may outpace the work)", f"シミュレーション上のイベントが {EVENT_LIMIT:,} 件に達したため打ち切りました。未完了のジョブは {left:,} 件です（クラッシュのペースに処理が追いついていない可能性があります）"),
                     )
                 )  # fmt: skip
         yield sim.frame(t, t - before)
@@ -692,8 +676,8 @@ SCENARIO = Scenario(
     slug="work-queue",
     pattern="work-queue",
     also_patterns=("graceful-scale-in",),
-    title=_text("Work queue", "ワークキュー"),
-    description=_text(
+    title=Text("Work queue", "ワークキュー"),
+    description=Text(
         "Jobs arrive as a Poisson stream and wait in a FIFO queue for a pool of workers. With a fixed pool this is "
         "the M/M/c queue of queueing theory: watch how waits grow as the load nears the pool's capacity, and how the "
         "backlog runs away past it. Turn on the autoscaler to size the pool from the backlog, as KEDA or SQS target "
@@ -710,8 +694,8 @@ SCENARIO = Scenario(
             "arrival_rate",
             "float",
             BASE["arrival_rate"],
-            _text("Arrival rate", "到着率"),
-            _text(
+            Text("Arrival rate", "到着率"),
+            Text(
                 "Mean rate of the Poisson stream of jobs (outside a burst).",
                 "ジョブのポアソン到着の平均レートです（バースト中以外）。",
             ),
@@ -724,8 +708,8 @@ SCENARIO = Scenario(
             "mean_service_s",
             "float",
             BASE["mean_service_s"],
-            _text("Mean processing time", "平均処理時間"),
-            _text("Mean time a worker spends on one job.", "ワーカーが 1 件のジョブにかける平均時間です。"),
+            Text("Mean processing time", "平均処理時間"),
+            Text("Mean time a worker spends on one job.", "ワーカーが 1 件のジョブにかける平均時間です。"),
             unit="s",
             min=0.01,
             max=600,
@@ -735,23 +719,23 @@ SCENARIO = Scenario(
             "service_dist",
             "choice",
             BASE["service_dist"],
-            _text("Processing-time distribution", "処理時間の分布"),
-            _text(
+            Text("Processing-time distribution", "処理時間の分布"),
+            Text(
                 "How processing times vary around the mean. Lognormal uses sigma = 1 in log space (coefficient of variation 1.31): most jobs are short, a few are very long.",
                 "処理時間が平均のまわりでどうばらつくかです。対数正規分布では対数空間での σ を 1 とし（変動係数 1.31）、ほとんどのジョブは短く、ごく一部がとても長くなります。",
             ),
             choices=(
-                Choice("exponential", _text("Exponential (M/M/c)", "指数分布（M/M/c）")),
-                Choice("constant", _text("Constant (M/D/c)", "一定（M/D/c）")),
-                Choice("lognormal", _text("Lognormal, sigma = 1", "対数正規分布（σ = 1）")),
+                Choice("exponential", Text("Exponential (M/M/c)", "指数分布（M/M/c）")),
+                Choice("constant", Text("Constant (M/D/c)", "一定（M/D/c）")),
+                Choice("lognormal", Text("Lognormal, sigma = 1", "対数正規分布（σ = 1）")),
             ),
         ),
         Param(
             "workers",
             "int",
             BASE["workers"],
-            _text("Workers", "ワーカー数"),
-            _text(
+            Text("Workers", "ワーカー数"),
+            Text(
                 "Workers ready at the start (kept within the minimum and maximum when autoscaling); the fixed pool size when autoscaling is off.",
                 "開始時に動いているワーカーの数です（オートスケーリングが有効なら最小・最大ワーカー数の範囲に収めます）。オートスケーリングが無効ならこの数のまま変わりません。",
             ),
@@ -762,8 +746,8 @@ SCENARIO = Scenario(
             "jobs",
             "int",
             BASE["jobs"],
-            _text("Jobs", "ジョブ数"),
-            _text(
+            Text("Jobs", "ジョブ数"),
+            Text(
                 "How many jobs arrive; the run ends when all of them are done.",
                 "届くジョブの総数です。すべてのジョブが完了した時点で終わります。",
             ),
@@ -774,8 +758,8 @@ SCENARIO = Scenario(
             "autoscale",
             "bool",
             BASE["autoscale"],
-            _text("Autoscale", "オートスケーリング"),
-            _text(
+            Text("Autoscale", "オートスケーリング"),
+            Text(
                 "Size the pool from the backlog (jobs waiting plus in flight).",
                 "滞留量（待っているジョブと処理中のジョブの合計）からワーカー数を決めます。",
             ),
@@ -784,8 +768,8 @@ SCENARIO = Scenario(
             "min_workers",
             "int",
             BASE["min_workers"],
-            _text("Minimum workers", "最小ワーカー数"),
-            _text(
+            Text("Minimum workers", "最小ワーカー数"),
+            Text(
                 "The autoscaler never goes below this; 0 allows scaling to zero.",
                 "オートスケーラーはこれより減らしません。0 ならワーカーを 0 台まで減らせます。",
             ),
@@ -796,8 +780,8 @@ SCENARIO = Scenario(
             "max_workers",
             "int",
             BASE["max_workers"],
-            _text("Maximum workers", "最大ワーカー数"),
-            _text(
+            Text("Maximum workers", "最大ワーカー数"),
+            Text(
                 "The autoscaler never goes above this (raised to the minimum if lower).",
                 "オートスケーラーはこれより増やしません（最小ワーカー数より小さければ最小ワーカー数に合わせます）。",
             ),
@@ -808,8 +792,8 @@ SCENARIO = Scenario(
             "target_backlog_per_worker",
             "float",
             BASE["target_backlog_per_worker"],
-            _text("Target backlog per worker", "ワーカーあたりの目標滞留量"),
-            _text(
+            Text("Target backlog per worker", "ワーカーあたりの目標滞留量"),
+            Text(
                 "The autoscaler asks for ceil(backlog / target) workers, counting jobs waiting and in flight, like KEDA's queueLength (default 5) or an SQS backlog-per-instance target.",
                 "オートスケーラーは ceil(滞留量 ÷ この値) 台のワーカーを求めます。滞留量には待っているジョブと処理中のジョブを数えます。KEDA の queueLength（既定値 5）や SQS のインスタンスあたり滞留量の目標値にあたります。",
             ),
@@ -822,8 +806,8 @@ SCENARIO = Scenario(
             "scale_interval_s",
             "float",
             BASE["scale_interval_s"],
-            _text("Evaluation interval", "評価間隔"),
-            _text(
+            Text("Evaluation interval", "評価間隔"),
+            Text(
                 "How often the autoscaler reads the backlog (KEDA polls every 30 s by default).",
                 "オートスケーラーが滞留量を読み取る間隔です（KEDA の既定値は 30 秒）。",
             ),
@@ -836,8 +820,8 @@ SCENARIO = Scenario(
             "scale_in_cooldown_s",
             "float",
             BASE["scale_in_cooldown_s"],
-            _text("Scale-in cool-down", "スケールインのクールダウン"),
-            _text(
+            Text("Scale-in cool-down", "スケールインのクールダウン"),
+            Text(
                 "A scale-in goes only as low as the highest worker count the autoscaler asked for during this window (the HPA scale-down stabilisation window); scale-outs never wait.",
                 "スケールインでは、この時間内にオートスケーラーが求めたワーカー数の最大値までしか減らしません（HPA のスケールダウン安定化ウィンドウ）。スケールアウトは待ちません。",
             ),
@@ -850,8 +834,8 @@ SCENARIO = Scenario(
             "worker_start_s",
             "float",
             BASE["worker_start_s"],
-            _text("Worker start-up time", "ワーカーの起動時間"),
-            _text(
+            Text("Worker start-up time", "ワーカーの起動時間"),
+            Text(
                 "Time from asking for a worker (or replacing a crashed one) until it takes jobs.",
                 "ワーカーを要求してから（クラッシュしたワーカーの代わりを起動する場合も同じ）、ジョブを受け取れるようになるまでの時間です。",
             ),
@@ -864,8 +848,8 @@ SCENARIO = Scenario(
             "scale_in_protection",
             "bool",
             BASE["scale_in_protection"],
-            _text("Scale-in protection", "スケールイン保護"),
-            _text(
+            Text("Scale-in protection", "スケールイン保護"),
+            Text(
                 "A busy worker is never stopped by a scale-in: it leaves after finishing its job. Without it, scale-in stops the newest workers, busy or not, and their jobs are interrupted.",
                 "処理中のワーカーはスケールインで止められず、ジョブを終えてから停止します。無効にすると、スケールインは処理中かどうかにかかわらず新しいワーカーから止めるため、そのジョブは中断されます。",
             ),
@@ -874,8 +858,8 @@ SCENARIO = Scenario(
             "worker_crash_rate",
             "float",
             BASE["worker_crash_rate"],
-            _text("Worker crash rate", "ワーカーのクラッシュ率"),
-            _text(
+            Text("Worker crash rate", "ワーカーのクラッシュ率"),
+            Text(
                 "Crashes per ready worker per hour (60 = one a minute). A crashed worker's job is redelivered and the worker replaced.",
                 "動いているワーカー 1 台が 1 時間に起こすクラッシュの回数です（60 なら毎分 1 回）。クラッシュしたワーカーのジョブは再配信され、ワーカーは入れ替えられます。",
             ),
@@ -888,8 +872,8 @@ SCENARIO = Scenario(
             "visibility_timeout_s",
             "float",
             BASE["visibility_timeout_s"],
-            _text("Visibility timeout", "可視性タイムアウト"),
-            _text(
+            Text("Visibility timeout", "可視性タイムアウト"),
+            Text(
                 "How long a job stays hidden after its worker stopped before it reappears in the queue (SQS default 30 s).",
                 "ワーカーが止まった後、そのジョブが非表示のまま残り、キューに再び現れるまでの時間です（SQS の既定値は 30 秒）。",
             ),
@@ -902,8 +886,8 @@ SCENARIO = Scenario(
             "arrival_rate_burst",
             "float",
             BASE["arrival_rate_burst"],
-            _text("Arrival rate in the burst", "バースト中の到着率"),
-            _text("Mean arrival rate during the burst.", "バースト中の平均到着率です。"),
+            Text("Arrival rate in the burst", "バースト中の到着率"),
+            Text("Mean arrival rate during the burst.", "バースト中の平均到着率です。"),
             unit="jobs/s",
             min=0,
             max=500,
@@ -913,8 +897,8 @@ SCENARIO = Scenario(
             "burst_at_s",
             "float",
             BASE["burst_at_s"],
-            _text("Burst at", "バーストの開始時刻"),
-            _text("When the burst starts.", "バーストが始まる時刻です。"),
+            Text("Burst at", "バーストの開始時刻"),
+            Text("When the burst starts.", "バーストが始まる時刻です。"),
             unit="s",
             min=0,
             max=100000,
@@ -924,8 +908,8 @@ SCENARIO = Scenario(
             "burst_s",
             "float",
             BASE["burst_s"],
-            _text("Burst length", "バーストの長さ"),
-            _text("How long the burst lasts; 0 for no burst.", "バーストが続く時間です。0 ならバーストはありません。"),
+            Text("Burst length", "バーストの長さ"),
+            Text("How long the burst lasts; 0 for no burst.", "バーストが続く時間です。0 ならバーストはありません。"),
             unit="s",
             min=0,
             max=100000,
@@ -935,195 +919,195 @@ SCENARIO = Scenario(
     charts=(
         Chart(
             id="backlog",
-            title=_text("Backlog and workers", "滞留とワーカー"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("jobs or workers", "ジョブ数またはワーカー数"),
+            title=Text("Backlog and workers", "滞留とワーカー"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("jobs or workers", "ジョブ数またはワーカー数"),
             series=(
-                Series("backlog", _text("jobs waiting", "待っているジョブ")),
-                Series("busy", _text("busy workers", "処理中のワーカー")),
-                Series("pool", _text("workers in the pool", "プール内のワーカー")),
+                Series("backlog", Text("jobs waiting", "待っているジョブ")),
+                Series("busy", Text("busy workers", "処理中のワーカー")),
+                Series("pool", Text("workers in the pool", "プール内のワーカー")),
             ),
         ),
         Chart(
             id="wait",
-            title=_text("Waiting time", "待ち時間"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("seconds", "秒"),
+            title=Text("Waiting time", "待ち時間"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("seconds", "秒"),
             series=(
                 Series(
-                    "wait_started", _text("wait of jobs started in the step", "その区間に処理を始めたジョブの待ち時間")
+                    "wait_started", Text("wait of jobs started in the step", "その区間に処理を始めたジョブの待ち時間")
                 ),
                 Series(
-                    "head_age", _text("age of the job at the head of the queue", "キューの先頭にあるジョブの経過時間")
+                    "head_age", Text("age of the job at the head of the queue", "キューの先頭にあるジョブの経過時間")
                 ),
             ),
         ),
         Chart(
             id="throughput",
-            title=_text("Throughput", "スループット"),
-            x_title=_text("time (s)", "時間（秒）"),
-            y_title=_text("jobs/s", "ジョブ/秒"),
+            title=Text("Throughput", "スループット"),
+            x_title=Text("time (s)", "時間（秒）"),
+            y_title=Text("jobs/s", "ジョブ/秒"),
             series=(
-                Series("arrivals", _text("arrived", "到着")),
-                Series("completed", _text("completed", "完了")),
+                Series("arrivals", Text("arrived", "到着")),
+                Series("completed", Text("completed", "完了")),
             ),
         ),
     ),
     results=(
         Measure(
             "p_wait",
-            _text("Share of jobs that waited", "待たされたジョブの割合"),
-            help=_text(
+            Text("Share of jobs that waited", "待たされたジョブの割合"),
+            help=Text(
                 "Jobs whose first attempt could not start on arrival because every worker was busy. Erlang C predicts it for M/M/c.",
                 "到着時に全ワーカーが処理中で、最初の試行をすぐには始められなかったジョブの割合です。M/M/c ではアーラン C 式で予測できます。",
             ),
         ),
         Measure(
             "mean_wait_s",
-            _text("Mean wait", "平均待ち時間"),
+            Text("Mean wait", "平均待ち時間"),
             "s",
-            _text(
+            Text(
                 "From arrival to the start of the attempt that completed the job, so interrupted attempts and hidden time count.",
                 "到着から、ジョブを完了させた試行が始まるまでの時間です。中断された試行や非表示の時間も含みます。",
             ),
         ),
         Measure(
             "mean_time_in_system_s",
-            _text("Mean time in system", "平均系内時間"),
+            Text("Mean time in system", "平均系内時間"),
             "s",
-            _text("From arrival to completion.", "到着から完了までの時間です。"),
+            Text("From arrival to completion.", "到着から完了までの時間です。"),
         ),
         Measure(
             "mean_in_system",
-            _text("Mean jobs in the system", "系内の平均ジョブ数"),
+            Text("Mean jobs in the system", "系内の平均ジョブ数"),
             "jobs",
-            _text(
+            Text(
                 "Time-average of the jobs present (waiting, in progress or hidden); Little's law: throughput × mean time in system.",
                 "系内にあるジョブ（待機中・処理中・非表示）の数の時間平均です。リトルの法則により、スループット × 平均系内時間に等しくなります。",
             ),
         ),
         Measure(
             "utilization",
-            _text("Utilization", "利用率"),
-            help=_text(
+            Text("Utilization", "利用率"),
+            help=Text(
                 "Busy worker-seconds over ready worker-seconds; a/c in M/M/c.",
                 "処理中のワーカー秒を、動いているワーカー秒で割ったものです。M/M/c では a/c になります。",
             ),
         ),
         Measure(
             "throughput_per_s",
-            _text("Throughput", "スループット"),
+            Text("Throughput", "スループット"),
             "jobs/s",
-            _text(
+            Text(
                 "Jobs completed per second over the whole run.", "実行全体を通じて 1 秒あたりに完了したジョブ数です。"
             ),
         ),
         Measure(
             "max_backlog",
-            _text("Longest queue", "キューの最大長"),
+            Text("Longest queue", "キューの最大長"),
             "jobs",
-            _text("The most jobs waiting at once.", "同時に待っていたジョブの最大数です。"),
+            Text("The most jobs waiting at once.", "同時に待っていたジョブの最大数です。"),
         ),
         Measure(
             "lost_jobs",
-            _text("Lost jobs", "失われたジョブ"),
+            Text("Lost jobs", "失われたジョブ"),
             "jobs",
-            _text(
+            Text(
                 "Jobs that are neither done, waiting, in progress nor hidden. Redelivery keeps this at 0.",
                 "完了・待機中・処理中・非表示のどれでもないジョブです。再配信によって 0 に保たれます。",
             ),
         ),
         Measure(
             "interrupted_jobs",
-            _text("Jobs interrupted by scale-in", "スケールインで中断されたジョブ"),
+            Text("Jobs interrupted by scale-in", "スケールインで中断されたジョブ"),
             "jobs",
-            _text(
+            Text(
                 "Attempts cut off when a scale-in stopped a busy worker; 0 with scale-in protection.",
                 "スケールインが処理中のワーカーを止めたために打ち切られた試行の数です。スケールイン保護があれば 0 です。",
             ),
         ),
         Measure(
             "crashed_jobs",
-            _text("Jobs interrupted by crashes", "クラッシュで中断されたジョブ"),
+            Text("Jobs interrupted by crashes", "クラッシュで中断されたジョブ"),
             "jobs",
-            _text(
+            Text(
                 "Attempts cut off by a worker crash; each was redelivered.",
                 "ワーカーのクラッシュで打ち切られた試行の数です。どれも再配信されました。",
             ),
         ),
         Measure(
             "crashes",
-            _text("Worker crashes", "ワーカーのクラッシュ"),
-            help=_text(
+            Text("Worker crashes", "ワーカーのクラッシュ"),
+            help=Text(
                 "Crashes of ready workers, busy or idle.",
                 "動いているワーカーのクラッシュ回数です（処理中・待機中の両方）。",
             ),
         ),
-        Measure("completed_jobs", _text("Jobs completed", "完了したジョブ"), "jobs"),
+        Measure("completed_jobs", Text("Jobs completed", "完了したジョブ"), "jobs"),
         Measure(
             "pending_jobs",
-            _text("Jobs unfinished", "未完了のジョブ"),
+            Text("Jobs unfinished", "未完了のジョブ"),
             "jobs",
-            _text(
+            Text(
                 "Jobs still waiting or in progress when the run had to stop; 0 when every job finished.",
                 "実行を打ち切った時点で待機中・処理中だったジョブです。すべて完了していれば 0 です。",
             ),
         ),
-        Measure("duration_s", _text("Time to finish every job", "全ジョブの完了までの時間"), "s"),
+        Measure("duration_s", Text("Time to finish every job", "全ジョブの完了までの時間"), "s"),
         Measure(
             "mean_workers",
-            _text("Mean pool size", "平均ワーカー数"),
+            Text("Mean pool size", "平均ワーカー数"),
             "workers",
-            _text(
+            Text(
                 "Time-average of the workers in the pool, starting ones included: what the pool costs.",
                 "起動中も含めたプールのワーカー数の時間平均で、プールのコストにあたります。",
             ),
         ),
-        Measure("peak_workers", _text("Largest pool", "最大ワーカー数"), "workers"),
+        Measure("peak_workers", Text("Largest pool", "最大ワーカー数"), "workers"),
         Measure(
             "ready_worker_seconds",
-            _text("Ready worker-time", "稼働中のワーカー時間"),
+            Text("Ready worker-time", "稼働中のワーカー時間"),
             "s",
-            _text(
+            Text(
                 "Seconds workers were ready to take jobs, summed over workers; crashes happen over this time.",
                 "ワーカーがジョブを受け取れる状態だった秒数の合計です。クラッシュはこの時間の中で起こります。",
             ),
         ),
         Measure(
             "offered_load_erlangs",
-            _text("Offered load", "提供負荷"),
+            Text("Offered load", "提供負荷"),
             "erlangs",
-            _text(
+            Text(
                 "Arrival rate × mean processing time outside the burst: the workers kept busy on average.",
                 "バースト以外の到着率 × 平均処理時間で、平均して処理中になるワーカーの数です。",
             ),
         ),
         Measure(
             "erlang_c_p_wait",
-            _text("Erlang C prediction", "アーラン C 式による予測"),
-            help=_text(
+            Text("Erlang C prediction", "アーラン C 式による予測"),
+            help=Text(
                 "P(wait) for M/M/c with these settings; shown only with exponential times, a fixed pool, no crashes and no burst.",
                 "この設定の M/M/c で待たされる確率です。指数分布・固定のワーカー数・クラッシュなし・バーストなしのときだけ示します。",
             ),
         ),
     ),  # fmt: skip
     run=run,
-    source=_text(
+    source=Text(
         "Erlang C formula for M/M/c queues (Erlang, 1917; Kleinrock, Queueing Systems Vol. 1, 1975); the Pollaczek–Khinchine formula for M/D/1; Little's law (Little, 1961)",
         "M/M/c 待ち行列のアーラン C 式（Erlang、1917 年。Kleinrock『Queueing Systems Vol. 1』、1975 年）、M/D/1 のポラチェック・ヒンチンの公式、リトルの法則（Little、1961 年）",
     ),
     topology=Topology(
         nodes=(
-            Node("producer", _text("Producer", "プロデューサー"), 0.08, 0.5),
-            Node("queue", _text("Work queue", "ワークキュー"), 0.33, 0.5),
-            Node("autoscaler", _text("Autoscaler", "オートスケーラー"), 0.33, 0.12),
+            Node("producer", Text("Producer", "プロデューサー"), 0.08, 0.5),
+            Node("queue", Text("Work queue", "ワークキュー"), 0.33, 0.5),
+            Node("autoscaler", Text("Autoscaler", "オートスケーラー"), 0.33, 0.12),
             *(
                 Node(
-                    f"w{i}", _text(f"Worker {i}", f"ワーカー {i}"), 0.66 if i <= 4 else 0.9, 0.14 + 0.24 * ((i - 1) % 4)
+                    f"w{i}", Text(f"Worker {i}", f"ワーカー {i}"), 0.66 if i <= 4 else 0.9, 0.14 + 0.24 * ((i - 1) % 4)
                 )
                 for i in range(1, DRAWN_WORKERS)
             ),
-            Node(f"w{DRAWN_WORKERS}", _text(f"Workers {DRAWN_WORKERS}+", f"ワーカー {DRAWN_WORKERS} 以降"), 0.9, 0.86),
+            Node(f"w{DRAWN_WORKERS}", Text(f"Workers {DRAWN_WORKERS}+", f"ワーカー {DRAWN_WORKERS} 以降"), 0.9, 0.86),
         ),
         links=(
             ("producer", "queue"),
@@ -1132,15 +1116,15 @@ SCENARIO = Scenario(
         ),
     ),  # fmt: skip
     presets=(
-        Preset("mmc-80", _text("M/M/c at 80 % (Erlang C)", "利用率 80 % の M/M/c（アーラン C 式）"), dict(BASE)),
+        Preset("mmc-80", Text("M/M/c at 80 % (Erlang C)", "利用率 80 % の M/M/c（アーラン C 式）"), dict(BASE)),
         Preset(
             "overloaded",
-            _text("Overloaded: the backlog grows without bound", "過負荷：滞留が際限なく増える"),
+            Text("Overloaded: the backlog grows without bound", "過負荷：滞留が際限なく増える"),
             {**BASE, "arrival_rate": 12.0, "jobs": 4000},
         ),
         Preset(
             "autoscale-burst",
-            _text("Autoscaling follows a burst", "オートスケーリングがバーストに追従する"),
+            Text("Autoscaling follows a burst", "オートスケーリングがバーストに追従する"),
             {
                 **BASE,
                 "arrival_rate": 2.0,
@@ -1158,12 +1142,12 @@ SCENARIO = Scenario(
         ),
         Preset(
             "scale-in-unprotected",
-            _text("Scale-in without protection interrupts jobs", "スケールイン保護がないと処理中のジョブが中断される"),
+            Text("Scale-in without protection interrupts jobs", "スケールイン保護がないと処理中のジョブが中断される"),
             {**SCALE_IN_LOAD, "scale_in_protection": False},
         ),
         Preset(
             "crashing-workers",
-            _text(
+            Text(
                 "Crashing workers: redelivery keeps every job", "ワーカーがクラッシュしても再配信でジョブは失われない"
             ),
             {**BASE, "arrival_rate": 7.0, "worker_crash_rate": 30.0, "worker_start_s": 10.0},
