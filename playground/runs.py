@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -98,14 +99,19 @@ def at_capacity(run: Run) -> bool:
 CLAIM_LOCK = "atlas:run-claim"
 
 
+@functools.cache
+def _lock_client(url: str) -> redis.Redis:
+    """One client (and connection pool) per worker process for the claim lock."""
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+
+
 @contextlib.contextmanager
 def claim_gate() -> Iterator[None]:
     """Held while a worker checks the caps and claims a run, so two workers starting
     runs at the same moment cannot both take the last free place. A lock in Redis
     (where the tasks come from) serves any number of workers on any database; if it
     cannot be had, the claim goes ahead unguarded rather than stalling the queue."""
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
-    lock = client.lock(CLAIM_LOCK, timeout=10, blocking_timeout=5)
+    lock = _lock_client(settings.REDIS_URL).lock(CLAIM_LOCK, timeout=10, blocking_timeout=5)
     try:
         held = lock.acquire()
     except redis.RedisError:
@@ -117,7 +123,6 @@ def claim_gate() -> Iterator[None]:
         if held:
             with contextlib.suppress(redis.RedisError):
                 lock.release()
-        client.close()
 
 
 def do_claim(run: Run) -> bool:
