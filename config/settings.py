@@ -117,7 +117,10 @@ EMBEDDED_DATABASE = not DATABASE_URL
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # Connections are kept (and checked before reuse): opening one per query was a
+        # large share of what the socket server spent on viewers joining a run.
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if EMBEDDED_DATABASE:

@@ -11,12 +11,16 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import translation
 
 from . import runs
@@ -47,15 +51,79 @@ def parse_language(query_string: bytes) -> str:
     return values[0] if values and values[0] in codes else settings.LANGUAGE_CODE
 
 
-@database_sync_to_async
-def load_snapshot(run_id: int, after: int, language: str) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Snapshot:
+    run: dict[str, Any]  # the run's summary, as in the message
+    last_seq: int | None  # the seq of its last frame; None when it holds none
+    text: str  # the "snapshot" message, encoded
+
+
+def read_snapshot(run_id: int, after: int, language: str) -> Snapshot | None:
     run = Run.objects.filter(pk=run_id).first()
     if run is None:
         return None
     runs.do_fail_if_lost(run)
-    frames = list(Frame.objects.filter(run=run, seq__gt=after).order_by("seq").values_list("data", flat=True))
+    # Stored frames go out as the JSON text the database holds. Decoding every frame and
+    # encoding it again for every viewer that joins was most of what a crowd of joiners cost.
+    rows = list(
+        Frame.objects.filter(run=run, seq__gt=after)
+        .order_by("seq")
+        .values_list("seq", Cast("data", output_field=TextField()))
+    )
     with translation.override(language):
-        return {"type": "snapshot", "run": run_summary(run), "frames": frames}
+        summary = run_summary(run)
+    head = json.dumps({"type": "snapshot", "run": summary})
+    text = head[:-1] + ', "frames": [' + ", ".join(data for _seq, data in rows) + "]}"
+    return Snapshot(run=summary, last_seq=rows[-1][0] if rows else None, text=text)
+
+
+class SharedReads:
+    """Viewers who join a run at the same moment (a link shared with a room, a page
+    reloaded by many) share one read of its snapshot instead of queueing a read each.
+
+    A read is shared only among viewers that had joined the fan-out before it began,
+    so none can miss a frame: whatever was stored before the read began is in it, and
+    whatever is published after a viewer joined reaches that viewer live. A viewer
+    that comes once the read has begun waits for a read of its own."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # the event loop and the database thread both look
+        self.waiting: dict[tuple, asyncio.Future] = {}  # reads not yet begun, by what they read
+
+    async def read(self, run_id: int, after: int, language: str) -> Snapshot | None:
+        loop = asyncio.get_running_loop()
+        key = (loop, run_id, after, language)
+        with self.lock:
+            future = self.waiting.get(key)
+            begin = future is None
+            if begin:
+                future = self.waiting[key] = loop.create_future()
+        if begin:
+            loop.create_task(self._read(key, future))
+        return await asyncio.shield(future)
+
+    async def _read(self, key: tuple, future: asyncio.Future) -> None:
+        def begin_then_read() -> Snapshot | None:
+            with self.lock:  # from here on, later viewers start a read of their own
+                if self.waiting.get(key) is future:
+                    del self.waiting[key]
+            return read_snapshot(*key[1:])
+
+        try:
+            snapshot = await database_sync_to_async(begin_then_read)()
+        except Exception as exc:  # noqa: BLE001 - handed to every viewer waiting on the read
+            future.set_exception(exc)
+            future.add_done_callback(lambda done: done.exception())  # retrieved even if all left
+        else:
+            future.set_result(snapshot)
+
+
+shared_reads = SharedReads()
+
+
+async def load_snapshot(run_id: int, after: int, language: str) -> Snapshot | None:
+    """The run's summary and every stored frame after `after`; None for an unknown run."""
+    return await shared_reads.read(run_id, after, language)
 
 
 def parse_batch(query_string: bytes) -> bool:
@@ -114,10 +182,10 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         if snapshot is None:
             await self.close(code=NOT_FOUND)
             return
-        if snapshot["frames"]:
-            self.last_seq = snapshot["frames"][-1]["seq"]
-        await self.send_json(snapshot)
-        run = snapshot["run"]
+        if snapshot.last_seq is not None:
+            self.last_seq = snapshot.last_seq
+        await self.send(text_data=snapshot.text)
+        run = snapshot.run
         if run["status"] == Run.Status.SUCCEEDED:
             await self.send_json({"type": "done", "result": run["result"]})
         # What arrived while the snapshot was read and sent waits in the outbox; send it on.

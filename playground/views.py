@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -139,6 +140,12 @@ def scenario(request: HttpRequest, slug: str) -> HttpResponse:
             response["HX-Retarget"] = "#main"
             response["HX-Reswap"] = "innerHTML show:window:top settle:0ms"
             response["HX-Push-Url"] = run.get_absolute_url()
+            # The page opens the run's socket from this header as soon as the answer
+            # arrives, while the view is still being swapped in.
+            page = context["page_config"]
+            response["X-Run-Socket"] = json.dumps(
+                {"path": page["runs"][0]["socketPath"], "port": page["socketPort"], "lang": page["language"]}
+            )
             return remember_browser(request, response)
         return _form_response(request, "playground/scenario.html", _scenario_context(spec, form), 400)
     initial, chosen = _initial(request, spec)

@@ -14,6 +14,26 @@ const PALETTE = ["#2563eb", "#059669", "#dc2626", "#d97706", "#7c3aed", "#0891b2
 const CHART_OPTIONS = { responsive: true, displaylogo: false };
 const WAIT_HINT_MS = 8000;
 
+function socketAddress(port, path, after, lang) {
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  // Same origin behind a routing proxy; otherwise the socket server's own port on this host.
+  const host = port ? location.hostname + ":" + port : location.host;
+  return scheme + host + path + "?after=" + after + "&lang=" + lang + "&batch=1";
+}
+
+// Run's answer names the run's socket in a header: open it at once, while the run's view
+// is still being swapped in, and hold what it says until the view takes it over.
+const earlySockets = new Map();
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const header = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Run-Socket");
+  if (!header || !event.detail.shouldSwap) return;
+  const { path, port, lang } = JSON.parse(header);
+  const socket = new WebSocket(socketAddress(port, path, -1, lang));
+  const held = { socket, events: [] };
+  socket.onopen = socket.onmessage = socket.onclose = (e) => held.events.push(e);
+  earlySockets.set(path, held);
+});
+
 // One trace per series (and run, when comparing: r is 0 for A, 1 for B, -1 alone).
 function trace(series, i, lang, r, x, y) {
   return {
@@ -32,8 +52,10 @@ function chartLayout(chart, lang, traceCount) {
   const plot = 220;
   return {
     title: { text: chart.title[lang] },
-    xaxis: { title: { text: chart.x_title[lang] } },
-    yaxis: { title: { text: chart.y_title[lang] }, rangemode: "tozero" },
+    // Tick labels may run past the chart's edge (the margins leave them room): checking each
+    // one against the edge costs a layout of the page per label, on every redraw.
+    xaxis: { title: { text: chart.x_title[lang] }, ticklabeloverflow: "allow" },
+    yaxis: { title: { text: chart.y_title[lang] }, rangemode: "tozero", ticklabeloverflow: "allow" },
     margin: { t: top, r: 10, b: bottom, l: 60 },
     height: top + plot + bottom,
     showlegend: legend,
@@ -83,7 +105,10 @@ function start(configEl) {
         traces.push(trace(s, i, lang, comparing ? r : -1, shown.map((f) => f.t), shown.map((f) => f.series[s.name])));
       });
     });
-    Plotly.newPlot(el, traces, chartLayout(chart, lang, traces.length), CHART_OPTIONS);
+    const layout = chartLayout(chart, lang, traces.length);
+    const begun = performance.now();
+    Plotly.newPlot(el, traces, layout, CHART_OPTIONS);
+    performance.measure("atlas:chart " + chart.id, { start: begun });  // shown in the browser's profiler
   };
 
   function drawFrames(runIndex, frames) {
@@ -330,34 +355,31 @@ function start(configEl) {
   }
 
   // ---- the socket, with resume ----
-  function socketUrl(view) {
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    // Same origin behind a routing proxy; otherwise the socket server's own port on this host.
-    const host = config.socketPort ? location.hostname + ":" + config.socketPort : location.host;
-    return scheme + host + view.run.socketPath + "?after=" + view.lastSeq + "&lang=" + lang + "&batch=1";
-  }
 
   const pending = [...config.charts];
   let chartsStarted = false;
   function startCharts() {
     if (chartsStarted) return;
     chartsStarted = true;
-    buildChart(pending.shift());  // the first at once, the rest one per task
-    (function buildNext() {
+    buildChart(pending.shift());
+    // The rest one per task, once the first has been painted.
+    const buildNext = () => {
       if (!pending.length) return;
       setTimeout(() => { buildChart(pending.shift()); buildNext(); }, 0);
-    })();
+    };
+    requestAnimationFrame(buildNext);
   }
 
   function connect(view) {
-    const socket = new WebSocket(socketUrl(view));
+    const held = view.lastSeq === -1 && earlySockets.get(view.run.socketPath);
+    earlySockets.delete(view.run.socketPath);
+    const socket = held ? held.socket : new WebSocket(socketAddress(config.socketPort, view.run.socketPath, view.lastSeq, lang));
     view.socket = socket;
     socket.onopen = () => {
       view.retryDelay = 250;
       if (!finished.has(view.status)) setConnection(view, "live");
     };
     socket.onmessage = (event) => {
-      startCharts();
       const message = JSON.parse(event.data);
       if (message.type === "snapshot") {
         addFrames(view, message.frames);
@@ -373,6 +395,9 @@ function start(configEl) {
         view.result = message.result;
         showResults();
       }
+      // The first chart is built once frames have come (or the run has ended), holding
+      // them from the start: one drawing, rather than an empty chart and then an update.
+      if (view.frames.length || finished.has(view.status)) startCharts();
       // Nothing more will come for a finished run: let the socket go.
       if (finished.has(view.status) && (view.status !== "succeeded" || view.result)) socket.close(1000);
     };
@@ -387,6 +412,8 @@ function start(configEl) {
       view.timer = setTimeout(() => connect(view), view.retryDelay);
       view.retryDelay = Math.min(view.retryDelay * 2, 4000);
     };
+    // What the early socket heard before this view took it over.
+    if (held) held.events.forEach((event) => socket["on" + event.type](event));
   }
 
   // Back online or back to the tab: retry at once rather than wait out the backoff.
@@ -441,9 +468,9 @@ function start(configEl) {
     });
   }
 
-  // The charts are built when the first message comes (or after 150 ms): building one
-  // blocks the page for tens of milliseconds, which would hold up the socket's opening.
-  setTimeout(startCharts, 150);
+  // The charts are built when the first frames come, or empty after half a second (a run
+  // still queued): building one blocks the page for tens of milliseconds.
+  setTimeout(startCharts, 500);
   window.atlasRun = { views };  // for tests and the curious
 }
 

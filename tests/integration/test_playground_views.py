@@ -1,5 +1,7 @@
 """Launching a run from the playground page, with Celery in eager mode."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -126,7 +128,7 @@ def test_a_run_whose_worker_went_silent_is_marked_failed_not_left_running(client
     assert "stopped responding" in lost.error
 
 
-def test_run_from_the_page_swaps_the_runs_page_in_and_pushes_its_address(client, monkeypatch):
+def test_run_from_the_page_swaps_the_runs_page_in_and_pushes_its_address(client, monkeypatch, settings):
     monkeypatch.setattr(run_scenario, "delay", lambda *args: None)
     response = client.post(scenario_url("ja"), {"count": "3", "delay_ms": "0"}, HTTP_HX_REQUEST="true")
     run = Run.objects.get()
@@ -138,3 +140,9 @@ def test_run_from_the_page_swaps_the_runs_page_in_and_pushes_its_address(client,
     assert 'id="run-config"' in page and f"/ws/runs/{run.pk}/" in page
     assert 'data-role="cancel"' in page  # the launching browser may cancel, cookie or not yet
     assert "atlas_client" in response.cookies
+    # the page opens the run's socket from this header before the view is swapped in
+    assert json.loads(response["X-Run-Socket"]) == {
+        "path": f"/ws/runs/{run.pk}/",
+        "port": settings.WEBSOCKET_PORT,
+        "lang": "ja",
+    }

@@ -240,3 +240,41 @@ async def test_a_stalled_viewer_is_let_go_without_holding_up_the_others(layer, m
     closed = await stalled.receive_output(timeout=2)
     assert closed["type"] == "websocket.close" and closed["code"] == RECONNECT  # the page resumes from the database
     await healthy.disconnect()
+
+
+async def test_viewers_who_join_together_share_one_snapshot_read_but_never_one_already_begun(monkeypatch):
+    """A crowd joining one run costs one database read, not one each; a viewer that
+    arrives after a read has begun gets a read of its own, which then sees every frame
+    stored before it."""
+    import threading
+
+    from playground import consumers
+
+    calls: list[tuple[int, int, str]] = []
+    release = threading.Event()
+
+    def counted_read(run_id, after, language):
+        calls.append((run_id, after, language))
+        release.wait(5)  # holds the database thread, so later reads queue up behind this one
+        return consumers.Snapshot(run={"id": run_id}, last_seq=len(calls), text="")
+
+    monkeypatch.setattr(consumers, "read_snapshot", counted_read)
+    reads = consumers.SharedReads()
+    first = asyncio.ensure_future(reads.read(7, -1, "en"))
+    for _ in range(100):
+        if calls:
+            break
+        await asyncio.sleep(0.01)
+    assert calls == [(7, -1, "en")]  # begun: nobody may join it any more
+    crowd = [asyncio.ensure_future(reads.read(7, -1, "en")) for _ in range(20)]
+    resuming = asyncio.ensure_future(reads.read(7, 41, "en"))  # another starting point: its own read
+    japanese = asyncio.ensure_future(reads.read(7, -1, "ja"))  # another language: its own read
+    await asyncio.sleep(0.05)
+    release.set()
+    results = await asyncio.gather(first, *crowd, resuming, japanese)
+    assert len(calls) == 4
+    assert sorted(calls[1:]) == [(7, -1, "en"), (7, -1, "ja"), (7, 41, "en")]
+    shared = results[1:21]
+    assert all(snapshot is shared[0] for snapshot in shared)
+    assert len({id(results[0]), id(shared[0]), id(results[21]), id(results[22])}) == 4
+    assert not reads.waiting

@@ -32,3 +32,15 @@ def test_tracer_defaults_finish_in_a_few_seconds():
     scenario = get("tracer")
     defaults = scenario.defaults()
     assert defaults["count"] * defaults["delay_ms"] / 1000 <= 5
+
+
+def test_tracer_pauses_between_steps_only_so_the_first_frame_comes_at_once(monkeypatch):
+    from workers.sim.scenarios import tracer
+
+    pauses: list[tuple[float, int]] = []
+    frames: list[dict] = []
+    monkeypatch.setattr(tracer.time, "sleep", lambda seconds: pauses.append((seconds, len(frames))))
+    for frame in play(get("tracer"), {"count": 4, "delay_ms": 250}, seed=0):
+        frames.append(frame)
+    # one pause before each step but the first, each taken after the step before it was out
+    assert pauses == [(0.25, 1), (0.25, 2), (0.25, 3)]
