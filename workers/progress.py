@@ -6,7 +6,9 @@ was shown can be read back by a viewer who joins later.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import time
 from typing import Any
 
@@ -20,9 +22,36 @@ from playground.models import Frame, Run
 
 log = logging.getLogger(__name__)
 
+BROADCAST_TIMEOUT_SECONDS = 5.0
+
 
 def group_name(run_id: int) -> str:
     return f"run-{run_id}"
+
+
+class LayerLoop:
+    """An event loop of the worker process's own, on a thread, for talking to the channel layer.
+
+    async_to_sync starts a fresh loop for every call, and the Redis layer opens a fresh
+    connection for every loop: about 3 ms a message. A worker sends several messages a
+    second for as long as a run lasts, so it keeps one loop (and its connections) instead.
+    """
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="channel-layer", daemon=True).start()
+
+    def run(self, coroutine, timeout: float) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+
+_layer_loop: LayerLoop | None = None
+
+
+def use_own_loop() -> None:
+    """Called once in each worker process (config/celery.py); elsewhere async_to_sync serves."""
+    global _layer_loop
+    _layer_loop = LayerLoop()
 
 
 def broadcast(run_id: int, message: dict[str, Any]) -> None:
@@ -31,8 +60,12 @@ def broadcast(run_id: int, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    group, message = group_name(run_id), {**message, "run": run_id}
     try:
-        async_to_sync(layer.group_send)(group_name(run_id), {**message, "run": run_id})
+        if _layer_loop is not None:
+            _layer_loop.run(layer.group_send(group, message), timeout=BROADCAST_TIMEOUT_SECONDS)
+        else:
+            async_to_sync(layer.group_send)(group, message)
     except Exception:
         log.warning("could not broadcast to run %s", run_id, exc_info=True)
 

@@ -185,3 +185,46 @@ def test_the_claim_gate_does_not_stall_claims_when_redis_is_unreachable(settings
     with claim_gate():
         pass
     assert time.monotonic() - started < 3
+
+
+def test_a_worker_process_broadcasts_over_one_loop_of_its_own(stack, monkeypatch):
+    """Every message a worker sends goes over the same event loop (and so the same Redis
+    connections), in order, and reaches the run's group."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from channels_redis.core import RedisChannelLayer
+
+    from config.settings import embedded_redis_socket
+    from workers import progress
+
+    url = stack.env.get("REDIS_URL") or f"unix://{embedded_redis_socket(stack.var_dir)}"
+    layer = RedisChannelLayer(hosts=[url], prefix="test-layer-loop")
+    loops = []
+    group_send = layer.group_send
+
+    async def recording_group_send(group, message):
+        loops.append(asyncio.get_running_loop())
+        await group_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", recording_group_send)
+    monkeypatch.setattr(progress, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(progress, "_layer_loop", None)
+    progress.use_own_loop()
+
+    async def listen():
+        channel = await layer.new_channel()
+        await layer.group_add(progress.group_name(7), channel)
+        return channel
+
+    channel = async_to_sync(listen)()
+    for seq in range(3):
+        progress.broadcast(7, {"type": "run.frames", "frames": [{"seq": seq}]})
+
+    async def receive_three():
+        return [await asyncio.wait_for(layer.receive(channel), 5) for _ in range(3)]
+
+    received = async_to_sync(receive_three)()
+    assert [(m["run"], m["frames"][0]["seq"]) for m in received] == [(7, 0), (7, 1), (7, 2)]
+    assert len(loops) == 3 and len(set(map(id, loops))) == 1
+    assert loops[0] is progress._layer_loop.loop
