@@ -354,8 +354,7 @@ function start(configEl) {
     section.hidden = false;
   }
 
-  // ---- the socket, with resume ----
-
+  // ---- the charts are built once frames come: the first at once, the rest after it ----
   const pending = [...config.charts];
   let chartsStarted = false;
   function startCharts() {
@@ -370,6 +369,7 @@ function start(configEl) {
     requestAnimationFrame(buildNext);
   }
 
+  // ---- the socket, with resume ----
   function connect(view) {
     const held = view.lastSeq === -1 && earlySockets.get(view.run.socketPath);
     earlySockets.delete(view.run.socketPath);
