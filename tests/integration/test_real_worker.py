@@ -192,7 +192,6 @@ def test_a_worker_process_broadcasts_over_one_loop_of_its_own(stack, monkeypatch
     connections), in order, and reaches the run's group."""
     import asyncio
 
-    from asgiref.sync import async_to_sync
     from channels_redis.core import RedisChannelLayer
 
     from config.settings import embedded_redis_socket
@@ -217,14 +216,15 @@ def test_a_worker_process_broadcasts_over_one_loop_of_its_own(stack, monkeypatch
         await layer.group_add(progress.group_name(7), channel)
         return channel
 
-    channel = async_to_sync(listen)()
+    own = progress._layer_loop
+    channel = own.run(listen(), timeout=5)  # listening on the same loop: no other loop is involved
     for seq in range(3):
         progress.broadcast(7, {"type": "run.frames", "frames": [{"seq": seq}]})
 
     async def receive_three():
         return [await asyncio.wait_for(layer.receive(channel), 5) for _ in range(3)]
 
-    received = async_to_sync(receive_three)()
+    received = own.run(receive_three(), timeout=20)
     assert [(m["run"], m["frames"][0]["seq"]) for m in received] == [(7, 0), (7, 1), (7, 2)]
     assert len(loops) == 3 and len(set(map(id, loops))) == 1
-    assert loops[0] is progress._layer_loop.loop
+    assert loops[0] is own.loop
