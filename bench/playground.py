@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -182,6 +183,8 @@ def bench_viewers(stack: Stack, viewers: int, batch: bool, processes: int) -> No
         url = f"{stack.socket_url}/ws/runs/{run['id']}/" + ("?batch=1" if batch else "")
         outcomes = list(pool.map(watch_in_process, [url] * processes, [count] * processes, shares))
     all_joined = max(outcome[1] for outcome in outcomes)
+    first_frame = min((sent_at for outcome in outcomes for sent_at, _lag in outcome[0]), default=0.0)
+    run_started = datetime.fromisoformat(get_run(stack, run["id"])["started_at"]).timestamp()
     lags = [pair for outcome in outcomes for pair in outcome[0]]
     watching = [lag for sent_at, lag in lags if sent_at > all_joined]
     joining = [lag for sent_at, lag in lags if sent_at <= all_joined]
@@ -190,7 +193,9 @@ def bench_viewers(stack: Stack, viewers: int, batch: bool, processes: int) -> No
     print(
         f"{viewers} viewers of one run ({count} frames at 20/s, "
         f"{'one message per batch' if batch else 'one message per frame'}; clients in {processes} "
-        f"process{'es' if processes > 1 else ''}), all joined {all_joined - started:.1f} s after launch:\n"
+        f"process{'es' if processes > 1 else ''}), all joined {all_joined - started:.1f} s after launch "
+        f"(the run started {run_started - started:.1f} s after launch; the first live batch went out "
+        f"{first_frame - started:.1f} s after launch):\n"
         f"  frame lag once all had joined: {lag_figures(watching)}\n"
         f"  frame lag while viewers were still joining: {lag_figures(joining)}\n"
         f"  {gapless}/{viewers} saw every frame once in order; {len(failures)} failed"

@@ -86,7 +86,7 @@ class Stack:
             [
                 str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
                 "--port", str(self.socket_port), "--no-access-log", "--ws", "websockets-sansio",
-                "--ws-per-message-deflate", "false", "--lifespan", "off",
+                "--ws-per-message-deflate", "false", "--lifespan", "off", "--log-level", "warning",
                 "--workers", self.env.get("SOCKET_WORKERS", "1"),
             ],
         )  # fmt: skip
